@@ -1,0 +1,136 @@
+import { Construct } from "constructs";
+import type { Dockerfile } from "../dockerfile/dockerfile";
+import { ContainerImage } from "../image/container-image";
+import { DockerRepository } from "../image/docker-repository";
+import { invalidProp, ownerName } from "../util/validation";
+import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
+import { deriveServiceName, validateRegion, validateServiceName } from "./limits";
+
+/**
+ * Properties of a {@link CloudRunApp}: the service settings plus what to build.
+ */
+export interface CloudRunAppProps extends CloudRunServiceOptions {
+  /** The build context: a directory with the Dockerfile. */
+  readonly directory: string;
+
+  /**
+   * The Dockerfile, relative to `directory`. Exclusive with `generatedDockerfile`.
+   * @default "Dockerfile"
+   */
+  readonly dockerfile?: string;
+
+  /**
+   * A generated Dockerfile, e.g. `Dockerfile.rustCargoChef()`. Exclusive with `dockerfile`.
+   * @default - the Dockerfile in `directory`
+   */
+  readonly generatedDockerfile?: Dockerfile;
+
+  /**
+   * Build arguments (`--build-arg`).
+   * @default - none
+   */
+  readonly buildArgs?: { [key: string]: string };
+
+  /**
+   * The stage to build (`--target`); it is the stage that runs.
+   * @default - the last stage
+   */
+  readonly target?: string;
+
+  /**
+   * The image name in the repository.
+   * @default - the service name
+   */
+  readonly imageName?: string;
+
+  /**
+   * The build platform. Cloud Run runs `linux/amd64` only.
+   * @default "linux/amd64"
+   */
+  readonly platform?: string;
+
+  /**
+   * The repository to push to; pass one to share it between apps.
+   * @default - a repository is created for this app in `region`
+   */
+  readonly repository?: DockerRepository;
+}
+
+/**
+ * The one-liner: an Artifact Registry repository (created, or the one given), an image built
+ * from `directory` and pushed, and a private, non-root Cloud Run service running it by digest
+ * under its own service account.
+ *
+ * In a stack with only a `GoogleProvider`, nothing else is needed: the docker provider (with
+ * Artifact Registry authentication) is declared once per stack.
+ */
+export class CloudRunApp extends Construct {
+  /** The repository the image is pushed to. */
+  public readonly repository: DockerRepository;
+
+  /** The image. */
+  public readonly image: ContainerImage;
+
+  /** The Cloud Run service. */
+  public readonly service: CloudRunService;
+
+  /** The HTTPS URL of the service, known at apply. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: CloudRunAppProps) {
+    super(scope, id);
+    const owner = ownerName("CloudRunApp", this.node.path);
+    validateRegion(owner, props.region);
+    const serviceName = props.serviceName ?? deriveServiceName(id);
+    if (serviceName === undefined) {
+      throw invalidProp(
+        owner,
+        "serviceName",
+        "cannot be derived from the construct id (it has no letter); set serviceName",
+        id,
+      );
+    }
+    validateServiceName(owner, serviceName);
+
+    this.repository =
+      props.repository ??
+      new DockerRepository(this, "Repository", {
+        location: props.region,
+        project: props.project,
+      });
+
+    this.image = new ContainerImage(this, "Image", {
+      repository: this.repository,
+      directory: props.directory,
+      dockerfile: props.dockerfile,
+      generatedDockerfile: props.generatedDockerfile,
+      buildArgs: props.buildArgs,
+      target: props.target,
+      imageName: props.imageName ?? serviceName,
+      platform: props.platform,
+    });
+
+    this.service = new CloudRunService(this, "Service", {
+      ...serviceOptions(props),
+      serviceName,
+      image: this.image,
+    });
+    this.url = this.service.uri;
+  }
+}
+
+/** The service settings of app props (without the build settings). */
+function serviceOptions(props: CloudRunAppProps): CloudRunServiceOptions {
+  const {
+    directory: _directory,
+    dockerfile: _dockerfile,
+    generatedDockerfile: _generated,
+    buildArgs: _buildArgs,
+    target: _target,
+    imageName: _imageName,
+    platform: _platform,
+    repository: _repository,
+    ...options
+  } = props;
+  return options;
+}

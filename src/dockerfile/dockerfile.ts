@@ -1,0 +1,258 @@
+import * as fs from "fs";
+import { NodeDistrolessOptions, RustCargoChefOptions } from "./generator-options";
+import { renderNodeDistroless } from "./generators/node-distroless";
+import { renderRustCargoChef } from "./generators/rust-cargo-chef";
+import {
+  Analysis,
+  DockerfileInputError,
+  ParsedText,
+  parseText,
+  stageLabel,
+} from "./internal/model";
+import { ALL_RULES } from "./rules";
+import { NON_ROOT_FIX } from "./rules/final-stage-non-root";
+import {
+  DockerfileFinding,
+  DockerfileParseOptions,
+  DockerfileStage,
+  FindingSeverity,
+  RuntimeUser,
+} from "./types";
+import { invalidProp, isUnresolved } from "../util/validation";
+
+/** A copy of a plain object without its undefined fields (optional fields are left out). */
+function withoutUndefined<T extends object>(value: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v !== undefined) {
+      copy[key] = v;
+    }
+  }
+  return copy as T;
+}
+
+const SEVERITY_ORDER: { [severity: string]: number } = {
+  [FindingSeverity.ERROR]: 0,
+  [FindingSeverity.WARNING]: 1,
+  [FindingSeverity.INFO]: 2,
+};
+
+/**
+ * A Dockerfile, parsed with `dockerfile-ast` and analysed: its stages, the user its final stage
+ * runs as (proven non-root or not), and findings of the analyzer's rules (see `DockerfileRules`).
+ *
+ * Instances are immutable; `withOptions` gives a re-analysis with other build arguments or target.
+ *
+ * @example
+ * const dockerfile = Dockerfile.fromFile("services/api/Dockerfile");
+ * dockerfile.assertNonRoot("CloudRunService 'Stack/api'");
+ */
+export class Dockerfile {
+  /**
+   * Parses and analyses a Dockerfile text.
+   *
+   * Throws an `Error` naming `options.displayName` (default "Dockerfile") when the text is empty,
+   * binary, or has no `FROM`, and when `options.target` names no stage.
+   */
+  public static parse(text: string, options: DockerfileParseOptions = {}): Dockerfile {
+    const displayName = Dockerfile.displayNameOf(options, "Dockerfile");
+    if (typeof text !== "string" || isUnresolved(text)) {
+      throw invalidProp(displayName, "text", "must be the Dockerfile text as a plain string", text);
+    }
+    return Dockerfile.create(text, displayName, options);
+  }
+
+  /**
+   * Reads and analyses a Dockerfile. `path` (as given, relative or absolute) is the display name
+   * in messages unless `options.displayName` is set. A missing file or a directory is an `Error`
+   * naming the path.
+   */
+  public static fromFile(path: string, options: DockerfileParseOptions = {}): Dockerfile {
+    if (typeof path !== "string" || path.length === 0 || isUnresolved(path)) {
+      throw invalidProp("Dockerfile.fromFile", "path", "must be the path of a Dockerfile", path);
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(path);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new Error(
+        code === "ENOENT"
+          ? `${path}: the Dockerfile does not exist.`
+          : `${path}: the Dockerfile cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    if (stat.isDirectory()) {
+      throw new Error(
+        `${path}: is a directory, not a Dockerfile; give the path of the Dockerfile itself.`,
+      );
+    }
+    const displayName = Dockerfile.displayNameOf(options, path);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path);
+    } catch (e) {
+      throw new Error(
+        `${path}: the Dockerfile cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    if (bytes.includes(0)) {
+      throw new Error(`${displayName}: is not a Dockerfile: it contains binary data (NUL bytes).`);
+    }
+    return Dockerfile.create(bytes.toString("utf8"), displayName, options);
+  }
+
+  /**
+   * Generates a four-stage Rust build with cargo-chef: **planner** (`cargo chef prepare`),
+   * **cacher** (`cargo chef cook --release`, the cached dependency layer), **builder**
+   * (`cargo build --release --bin <binaryName>` with the same profile, target and features) and
+   * **final** (`gcr.io/distroless/cc-debian13:nonroot`, or `static-debian13` with `musl`), with an
+   * explicit `USER 65532:65532`, `EXPOSE <port>` and an exec-form `ENTRYPOINT`.
+   *
+   * Invalid options throw an `Error` naming the option and the value.
+   */
+  public static rustCargoChef(options: RustCargoChefOptions = {}): Dockerfile {
+    return Dockerfile.create(renderRustCargoChef(options ?? {}), "Dockerfile.rustCargoChef()", {});
+  }
+
+  /**
+   * Generates a Node.js build: production dependencies installed with `npm ci --omit=dev` in a
+   * builder stage, and a final `gcr.io/distroless/nodejs22-debian13:nonroot` stage (or the
+   * `nodeVersion` given) with an explicit `USER 65532:65532`, `EXPOSE <port>` and an exec-form
+   * `CMD` naming the entry script.
+   *
+   * Invalid options throw an `Error` naming the option and the value.
+   */
+  public static nodeDistroless(options: NodeDistrolessOptions = {}): Dockerfile {
+    return Dockerfile.create(
+      renderNodeDistroless(options ?? {}),
+      "Dockerfile.nodeDistroless()",
+      {},
+    );
+  }
+
+  private static displayNameOf(
+    options: DockerfileParseOptions | undefined,
+    fallback: string,
+  ): string {
+    const name = options?.displayName;
+    return typeof name === "string" && name.length > 0 ? name : fallback;
+  }
+
+  private static create(
+    text: string,
+    displayName: string,
+    options: DockerfileParseOptions | undefined,
+    parsed?: ParsedText,
+  ): Dockerfile {
+    const opts = options ?? {};
+    const buildArgs = opts.buildArgs ?? {};
+    if (typeof buildArgs !== "object" || buildArgs === null || Array.isArray(buildArgs)) {
+      throw invalidProp(displayName, "buildArgs", "must be a map of names to strings", buildArgs);
+    }
+    const target = opts.target;
+    if (target !== undefined && (typeof target !== "string" || target.length === 0)) {
+      throw invalidProp(displayName, "target", "must be the name of a stage", target);
+    }
+    try {
+      // Docker ignores a UTF-8 byte order mark; so does the analysis.
+      const analysed = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      const tree = parsed ?? parseText(analysed, displayName);
+      const analysis = new Analysis(tree, { displayName, buildArgs, target, isUnresolved });
+      return new Dockerfile(text, analysis);
+    } catch (e) {
+      if (e instanceof DockerfileInputError) {
+        throw new Error(e.message);
+      }
+      throw new Error(
+        `${displayName}: the Dockerfile could not be analysed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  /**
+   * The name used for this Dockerfile in messages: `options.displayName`, else the path given to
+   * `fromFile`, else "Dockerfile" (generated Dockerfiles name their generator).
+   */
+  public readonly displayName: string;
+
+  /** The build stages, in file order. */
+  public readonly stages: DockerfileStage[];
+
+  /** The stage the image runs: the `target` stage when one was given, else the last stage. */
+  public readonly finalStage: DockerfileStage;
+
+  /**
+   * The user the final stage's process runs as. `isRoot` is true unless the analysis proves a
+   * non-root user; `reason` says where the user comes from.
+   */
+  public readonly runtimeUser: RuntimeUser;
+
+  private readonly text: string;
+  private readonly analysis: Analysis;
+  private cachedFindings?: DockerfileFinding[];
+
+  private constructor(text: string, analysis: Analysis) {
+    this.text = text;
+    this.analysis = analysis;
+    this.displayName = analysis.options.displayName;
+    this.stages = analysis.stages.map((s) => Object.freeze(withoutUndefined(s.stage)));
+    this.finalStage = this.stages[analysis.finalIndex];
+    this.runtimeUser = Object.freeze(withoutUndefined(analysis.runtimeUser(analysis.finalIndex)));
+  }
+
+  /**
+   * The findings of every rule (see `DockerfileRules`), errors first, then by line.
+   * Computed on first use.
+   */
+  public get findings(): DockerfileFinding[] {
+    if (!this.cachedFindings) {
+      const findings: DockerfileFinding[] = [];
+      for (const rule of ALL_RULES) {
+        try {
+          findings.push(...rule.check(this.analysis));
+        } catch (e) {
+          throw new Error(
+            `${this.displayName}: rule ${rule.id} failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+      }
+      findings.sort(
+        (a, b) =>
+          SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+          a.line - b.line ||
+          a.ruleId.localeCompare(b.ruleId),
+      );
+      this.cachedFindings = findings.map((f) => Object.freeze(f));
+    }
+    return [...this.cachedFindings];
+  }
+
+  /** The Dockerfile text (for generated Dockerfiles, the generated text). */
+  public render(): string {
+    return this.text;
+  }
+
+  /**
+   * The same text analysed with other options. `buildArgs` and `target` are replaced (not merged);
+   * `displayName` is kept unless given. The text is not parsed again.
+   */
+  public withOptions(options: DockerfileParseOptions): Dockerfile {
+    const displayName = Dockerfile.displayNameOf(options, this.displayName);
+    return Dockerfile.create(this.text, displayName, options, this.analysis.parsed);
+  }
+
+  /**
+   * Throws an `Error` unless the final stage is proven to run as a non-root user. The message
+   * starts with `owner`, names this Dockerfile, the stage and its line, gives the reason and the fix.
+   */
+  public assertNonRoot(owner: string): void {
+    if (!this.runtimeUser.isRoot) {
+      return;
+    }
+    throw new Error(
+      `${owner}: ${this.displayName} stage ${stageLabel(this.finalStage)} (line ${this.finalStage.line}) ` +
+        `is not proven to run as a non-root user: ${this.runtimeUser.reason} ${NON_ROOT_FIX}`,
+    );
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * Image references (`[registry/]path[:tag][@digest]`) and what the analyzer knows about
+ * particular base images: which run as a non-root user, which have no shell, and which Debian
+ * release they are built on.
+ */
+
+/** A parsed image reference. */
+export interface ImageReference {
+  /** The reference as written (after variable expansion). */
+  readonly text: string;
+  /** Registry host, lowercased; undefined for Docker Hub references without a registry. */
+  readonly registry?: string;
+  /** Repository path without registry, tag or digest, e.g. `distroless/cc-debian13` or `rust`. */
+  readonly path: string;
+  /** The tag, if any. */
+  readonly tag?: string;
+  /** The digest (`sha256:...`), if any. */
+  readonly digest?: string;
+}
+
+/**
+ * Splits an image reference the way Docker's reference grammar does: the digest follows `@`,
+ * the tag follows the last `:` after the last `/`, and the first path component is a registry
+ * when it contains `.` or `:` or is `localhost`.
+ */
+export function parseImageReference(text: string): ImageReference {
+  let rest = text;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let registry: string | undefined;
+  const slash = rest.indexOf("/");
+  if (slash > 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes(".") || first.includes(":") || first === "localhost") {
+      registry = first.toLowerCase();
+      rest = rest.slice(slash + 1);
+    }
+  }
+  if (registry === "docker.io" || registry === "index.docker.io") {
+    registry = undefined;
+  }
+  if (registry === undefined && rest.startsWith("library/")) {
+    rest = rest.slice("library/".length);
+  }
+  return { text, registry, path: rest, tag, digest };
+}
+
+/** True for the special empty base image `scratch`. */
+export function isScratch(ref: ImageReference): boolean {
+  return ref.registry === undefined && ref.path === "scratch" && ref.tag === undefined;
+}
+
+/** Architecture suffixes distroless publishes on its tags (`nonroot-amd64`). */
+const DISTROLESS_ARCH_SUFFIXES = ["amd64", "arm64", "arm", "s390x", "ppc64le"];
+
+function tagMatches(tag: string | undefined, accepted: readonly string[]): boolean {
+  if (tag === undefined) {
+    return false;
+  }
+  return accepted.some(
+    (t) => tag === t || DISTROLESS_ARCH_SUFFIXES.some((arch) => tag === `${t}-${arch}`),
+  );
+}
+
+/** A base image that is known to run as a non-root user when the Dockerfile sets no USER. */
+export interface KnownNonRootBase {
+  /** Registry host the entry applies to (mirrors are not assumed to be identical). */
+  readonly registry: string;
+  /** Repository path prefix, e.g. `distroless/`. */
+  readonly pathPrefix: string;
+  /** Tags (without architecture suffix) whose image config sets a non-root user. */
+  readonly tags: readonly string[];
+  /** The user the image config sets. */
+  readonly user: string;
+  /** Its uid. */
+  readonly uid: number;
+  /** Where this is documented. */
+  readonly source: string;
+}
+
+/**
+ * The one list of base images the analyzer trusts to run as non-root without a USER instruction.
+ * Extend it only with a documented source. Digests are allowed after the tag
+ * (`gcr.io/distroless/cc-debian13:nonroot@sha256:...`); a digest without one of these tags is not
+ * trusted, because the tag is what says which user the image config sets. Architecture-suffixed
+ * tags (`nonroot-amd64`) are the same images for one platform.
+ */
+export const KNOWN_NON_ROOT_BASES: readonly KnownNonRootBase[] = [
+  {
+    registry: "gcr.io",
+    pathPrefix: "distroless/",
+    tags: ["nonroot", "debug-nonroot"],
+    user: "65532",
+    uid: 65532,
+    source:
+      "GoogleContainerTools/distroless README: the :nonroot and :debug-nonroot tags set the image " +
+      'config User to "65532" (the nonroot user in /etc/passwd)',
+  },
+];
+
+/** The entry of KNOWN_NON_ROOT_BASES that matches, if any. */
+export function knownNonRootBase(ref: ImageReference): KnownNonRootBase | undefined {
+  return KNOWN_NON_ROOT_BASES.find(
+    (b) =>
+      ref.registry === b.registry &&
+      ref.path.startsWith(b.pathPrefix) &&
+      tagMatches(ref.tag, b.tags),
+  );
+}
+
+/** The uid of the `nonroot` user in every distroless image's /etc/passwd. */
+export const DISTROLESS_NONROOT_UID = 65532;
+
+/** True for gcr.io/distroless images (whose /etc/passwd defines `nonroot` as uid 65532). */
+export function isGcrDistroless(ref: ImageReference): boolean {
+  return ref.registry === "gcr.io" && ref.path.startsWith("distroless/");
+}
+
+/** A distroless image as far as the rules care, on any registry (mirrors included). */
+export interface DistrolessImage {
+  /** `static`, `base`, `cc`, `nodejs22`, ... */
+  readonly flavour: string;
+  /** Debian major release, when the name says it (`-debian13`). */
+  readonly debian?: number;
+  /** True for the `debug` tags, which contain a busybox shell. */
+  readonly debug: boolean;
+}
+
+/** Recognises `.../distroless/<flavour>[-debian<N>]` on any registry. */
+export function distrolessImage(ref: ImageReference): DistrolessImage | undefined {
+  const parts = ref.path.split("/");
+  if (parts.length < 2 || parts[parts.length - 2] !== "distroless") {
+    return undefined;
+  }
+  const name = parts[parts.length - 1];
+  const marker = name.lastIndexOf("-debian");
+  let flavour = name;
+  let debian: number | undefined;
+  if (marker > 0) {
+    const digits = name.slice(marker + "-debian".length);
+    if (digits.length > 0 && [...digits].every((c) => c >= "0" && c <= "9")) {
+      flavour = name.slice(0, marker);
+      debian = Number(digits);
+    }
+  }
+  const debug = ref.tag !== undefined && (ref.tag === "debug" || ref.tag.startsWith("debug-"));
+  return { flavour, debian, debug };
+}
+
+/** Debian code names and their major release numbers. */
+const DEBIAN_CODENAMES: { readonly [codename: string]: number } = {
+  buster: 10,
+  bullseye: 11,
+  bookworm: 12,
+  trixie: 13,
+  forky: 14,
+};
+
+/** The Debian release a code name stands for. */
+export function debianCodename(release: number): string | undefined {
+  return Object.keys(DEBIAN_CODENAMES).find((k) => DEBIAN_CODENAMES[k] === release);
+}
+
+/**
+ * The Debian release of a Rust toolchain image tag that names no release (`rust:1`, `rust:1.91`,
+ * `rust:slim`). The Rust official images made trixie the default on 2025-08-19
+ * (rust-lang/docker-rust#246), so Rust 1.90 and later (and the floating `1`/`latest` tags) are
+ * Debian 13; 1.70 to 1.88 were published on bookworm (Debian 12). Other versions are unknown.
+ */
+function rustDefaultDebian(version: string): number | undefined {
+  const v = version.replace(/-slim$/, "").replace(/^slim$/, "");
+  if (v === "" || v === "1" || v === "latest" || v === "stable") {
+    return 13;
+  }
+  const parts = v.split(".");
+  if (parts.length < 2 || parts[0] !== "1" || !parts.every((p) => /^[0-9]+$/.test(p))) {
+    return undefined;
+  }
+  const minor = Number(parts[1]);
+  if (minor >= 90) {
+    return 13;
+  }
+  if (minor >= 70 && minor <= 88) {
+    return 12;
+  }
+  return undefined;
+}
+
+/**
+ * The Debian release of a glibc build image, when it can be told from the reference: a Debian
+ * code name in the tag (`*-trixie`, `*-bookworm`, ...), `debian:<N>` / `debian:<codename>`, or a
+ * Rust toolchain image (`rust`, `lukemathwalker/cargo-chef:*-rust-<version>`) without a code name.
+ * Alpine (musl) images and unknown images give undefined.
+ */
+export function builderDebianRelease(ref: ImageReference): number | undefined {
+  const tag = ref.tag ?? "latest";
+  const tokens = tag.split("-");
+  if (tokens.includes("alpine") || tag.startsWith("alpine")) {
+    return undefined;
+  }
+  for (const token of tokens) {
+    if (DEBIAN_CODENAMES[token] !== undefined) {
+      return DEBIAN_CODENAMES[token];
+    }
+  }
+  const dockerHub = ref.registry === undefined;
+  if (dockerHub && ref.path === "debian") {
+    const major = tokens[0].split(".")[0];
+    return /^[0-9]+$/.test(major) ? Number(major) : undefined;
+  }
+  if (dockerHub && ref.path === "rust") {
+    return rustDefaultDebian(tag);
+  }
+  if (dockerHub && ref.path === "lukemathwalker/cargo-chef") {
+    const at = tag.indexOf("rust-");
+    return at >= 0 ? rustDefaultDebian(tag.slice(at + "rust-".length)) : undefined;
+  }
+  return undefined;
+}

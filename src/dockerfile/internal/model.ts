@@ -1,0 +1,641 @@
+/**
+ * The analysis behind `Dockerfile`: stages, variable scopes and the runtime user, computed from
+ * the `dockerfile-ast` syntax tree. Everything here is internal; `dockerfile.ts` is the public face.
+ */
+import {
+  Arg,
+  DockerfileParser,
+  Dockerfile as DockerfileAst,
+  Env,
+  From,
+  Instruction,
+} from "dockerfile-ast";
+import { DockerfileStage, RuntimeUser } from "../types";
+import {
+  DISTROLESS_NONROOT_UID,
+  ImageReference,
+  isGcrDistroless,
+  isScratch,
+  knownNonRootBase,
+  parseImageReference,
+} from "./image-reference";
+import { expandWord, UNKNOWN, UNSET, VarValue } from "./words";
+
+/** A parsed Dockerfile text, shared by every analysis of the same text. */
+export interface ParsedText {
+  readonly text: string;
+  readonly ast: DockerfileAst;
+}
+
+/** Build arguments that BuildKit defines automatically in the global scope. */
+const AUTOMATIC_PLATFORM_ARGS = [
+  "BUILDPLATFORM",
+  "BUILDOS",
+  "BUILDARCH",
+  "BUILDVARIANT",
+  "TARGETPLATFORM",
+  "TARGETOS",
+  "TARGETARCH",
+  "TARGETVARIANT",
+];
+
+/** Everything known about one stage. */
+export interface StageModel {
+  readonly stage: DockerfileStage;
+  readonly from: From;
+  /** The instructions after the FROM, in order. */
+  readonly instructions: readonly Instruction[];
+  /** Index of the earlier stage this one is built FROM. */
+  readonly parentIndex?: number;
+  /** The external base image, when the FROM names an image (not a stage) and it resolved. */
+  readonly image?: ImageReference;
+  /** Why the base image could not be determined, if it could not. */
+  readonly baseProblem?: string;
+}
+
+/** The options an analysis runs with (already defaulted). */
+export interface AnalysisOptions {
+  readonly displayName: string;
+  readonly buildArgs: { readonly [key: string]: unknown };
+  readonly target?: string;
+  /** True when a build argument value is a token that is only known at apply time. */
+  readonly isUnresolved: (value: unknown) => boolean;
+}
+
+const MAX_CACHED_TEXTS = 32;
+/** The largest valid uid (4294967295 is reserved as "no uid"). */
+const MAX_UID = 4294967294;
+const parsedTexts = new Map<string, ParsedText>();
+
+/** Error thrown for input that is not a usable Dockerfile; its message is complete. */
+export class DockerfileInputError extends Error {}
+
+/** True when the text holds NUL bytes, which no Dockerfile contains. */
+export function looksBinary(text: string): boolean {
+  return text.includes("\u0000");
+}
+
+/**
+ * Parses a Dockerfile text with dockerfile-ast, reusing the syntax tree of a text parsed recently
+ * (the tree is never modified after parsing).
+ */
+export function parseText(text: string, displayName: string): ParsedText {
+  const cached = parsedTexts.get(text);
+  if (cached) {
+    parsedTexts.delete(text);
+    parsedTexts.set(text, cached);
+    return cached;
+  }
+  if (text.trim().length === 0) {
+    throw new DockerfileInputError(
+      `${displayName}: the Dockerfile is empty; it needs at least one FROM instruction.`,
+    );
+  }
+  if (looksBinary(text)) {
+    throw new DockerfileInputError(
+      `${displayName}: is not a Dockerfile: it contains binary data (NUL bytes).`,
+    );
+  }
+  let ast: DockerfileAst;
+  try {
+    ast = DockerfileParser.parse(text);
+  } catch (e) {
+    throw new DockerfileInputError(
+      `${displayName}: the Dockerfile could not be parsed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  if (!ast.getInstructions().some((i) => i.getKeyword() === "FROM")) {
+    throw new DockerfileInputError(
+      `${displayName}: no FROM instruction found; a Dockerfile needs at least one FROM instruction.`,
+    );
+  }
+  const parsed: ParsedText = { text, ast };
+  parsedTexts.set(text, parsed);
+  if (parsedTexts.size > MAX_CACHED_TEXTS) {
+    const oldest = parsedTexts.keys().next().value;
+    if (oldest !== undefined) {
+      parsedTexts.delete(oldest);
+    }
+  }
+  return parsed;
+}
+
+/** 1-based first line of an instruction. */
+export function lineOf(instruction: Instruction): number {
+  return instruction.getRange().start.line + 1;
+}
+
+/** 1-based last line of an instruction. */
+export function endLineOf(instruction: Instruction): number {
+  return instruction.getRange().end.line + 1;
+}
+
+/** `'name'` or `#index`, as stages are named in messages. */
+export function stageLabel(stage: DockerfileStage): string {
+  return stage.name !== undefined ? `'${stage.name}'` : `#${stage.index}`;
+}
+
+/** A short, single-line rendering of an instruction argument for messages. */
+export function quote(text: string): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine);
+}
+
+type Scope = Map<string, VarValue>;
+
+/** Where the runtime user of a stage comes from. */
+type UserOrigin =
+  | {
+      readonly kind: "user";
+      readonly stageIndex: number;
+      readonly line: number;
+      readonly raw: string;
+      readonly user: string;
+      readonly isRoot: boolean;
+      readonly uid?: number;
+      readonly verdict: string;
+    }
+  | {
+      readonly kind: "base";
+      readonly stageIndex: number;
+      readonly user: string;
+      readonly isRoot: boolean;
+      readonly uid?: number;
+      readonly verdict: string;
+    };
+
+/** The full analysis of one Dockerfile text under one set of options. */
+export class Analysis {
+  public readonly stages: readonly StageModel[];
+  public readonly finalIndex: number;
+  public readonly escapeChar: string;
+  private readonly metaScope: Scope;
+  private readonly envAtEnd = new Map<number, Scope>();
+  private readonly origins = new Map<number, UserOrigin>();
+
+  constructor(
+    public readonly parsed: ParsedText,
+    public readonly options: AnalysisOptions,
+  ) {
+    const ast = parsed.ast;
+    this.escapeChar = ast.getEscapeCharacter() || "\\";
+    this.metaScope = new Map();
+    for (const name of AUTOMATIC_PLATFORM_ARGS) {
+      this.metaScope.set(name, this.buildArg(name) ?? UNKNOWN);
+    }
+
+    const stages: StageModel[] = [];
+    let current: { from: From; instructions: Instruction[] } | undefined;
+    const groups: { from: From; instructions: Instruction[] }[] = [];
+    for (const instruction of ast.getInstructions()) {
+      const keyword = instruction.getKeyword();
+      if (keyword === "FROM") {
+        current = { from: instruction as From, instructions: [] };
+        groups.push(current);
+      } else if (current) {
+        current.instructions.push(instruction);
+      } else if (keyword === "ARG") {
+        this.declareArgs(instruction as Arg, this.metaScope, (name) => this.metaLookup(name));
+      }
+    }
+    for (const group of groups) {
+      stages.push(this.stageModel(stages, group.from, group.instructions));
+    }
+    this.stages = stages;
+    this.finalIndex = this.findFinalIndex();
+  }
+
+  /** The final (or target) stage. */
+  public get finalStage(): StageModel {
+    return this.stages[this.finalIndex];
+  }
+
+  /** The stage chain from `index` up to the stage that starts from an external image. */
+  public chain(index: number): StageModel[] {
+    const chain: StageModel[] = [];
+    let i: number | undefined = index;
+    while (i !== undefined) {
+      const s: StageModel = this.stages[i];
+      chain.push(s);
+      i = s.parentIndex;
+    }
+    return chain;
+  }
+
+  /** The external image at the root of a stage's chain, if it resolved. */
+  public rootImage(index: number): ImageReference | undefined {
+    const chain = this.chain(index);
+    return chain[chain.length - 1].image;
+  }
+
+  /** Finds an earlier stage by name (case-insensitive) or index, as COPY --from does. */
+  public stageReference(reference: string, before: number): StageModel | undefined {
+    const lower = reference.toLowerCase();
+    for (let i = before - 1; i >= 0; i--) {
+      if (this.stages[i].stage.name === lower) {
+        return this.stages[i];
+      }
+    }
+    if (/^[0-9]+$/.test(reference)) {
+      const index = Number(reference);
+      return index < before ? this.stages[index] : undefined;
+    }
+    return undefined;
+  }
+
+  /** Expands a word in the scope of a stage just before the given instruction. */
+  public expandInStage(
+    stageIndex: number,
+    word: string,
+    before?: Instruction,
+  ): { value?: string; problem?: string } {
+    const scope = this.scopeBefore(stageIndex, before);
+    return expandWord(word, this.escapeChar, (name) => this.stageLookup(stageIndex, scope, name));
+  }
+
+  /** The user the given stage's process runs as. */
+  public runtimeUser(index: number): RuntimeUser {
+    const origin = this.origin(index);
+    const own = this.stages[index];
+    const originStage = this.stages[origin.stageIndex];
+    let reason: string;
+    if (origin.kind === "user") {
+      const where = `USER ${quote(origin.raw)} at line ${origin.line} in stage ${stageLabel(originStage.stage)}`;
+      reason =
+        origin.stageIndex === index
+          ? `${where} ${origin.verdict}.`
+          : `${where} ${origin.verdict}, and stage ${stageLabel(own.stage)} (line ${own.stage.line}) inherits it through ${this.inheritancePath(index, origin.stageIndex)}.`;
+    } else if (origin.stageIndex === index) {
+      reason = `Stage ${stageLabel(own.stage)} (line ${own.stage.line}) has no USER instruction and ${origin.verdict}.`;
+    } else {
+      reason =
+        `Stage ${stageLabel(own.stage)} (line ${own.stage.line}) and the stages it is built from ` +
+        `(${this.inheritancePath(index, origin.stageIndex)}) have no USER instruction, and ` +
+        `${origin.verdict.replace(/^its /, `the `)} (stage ${stageLabel(originStage.stage)}, line ${originStage.stage.line}).`;
+    }
+    return {
+      user: origin.user,
+      uid: origin.uid,
+      isRoot: origin.isRoot,
+      reason,
+      line: origin.kind === "user" ? origin.line : undefined,
+    };
+  }
+
+  private inheritancePath(from: number, to: number): string {
+    const steps: string[] = [];
+    let i: number | undefined = from;
+    while (i !== undefined && i !== to) {
+      const s: StageModel = this.stages[i];
+      steps.push(`FROM ${s.stage.baseImage} at line ${s.stage.line}`);
+      i = s.parentIndex;
+    }
+    return steps.join(", ");
+  }
+
+  private findFinalIndex(): number {
+    const target = this.options.target;
+    if (target === undefined) {
+      return this.stages.length - 1;
+    }
+    const lower = target.toLowerCase();
+    const index = this.stages.findIndex((s) => s.stage.name === lower);
+    if (index < 0) {
+      const names = this.stages
+        .filter((s) => s.stage.name !== undefined)
+        .map((s) => `'${s.stage.name}'`);
+      throw new DockerfileInputError(
+        `${this.options.displayName}: target stage ${JSON.stringify(target)} does not exist; ` +
+          (names.length > 0
+            ? `the named stages are ${names.join(", ")}.`
+            : "the Dockerfile has no named stages (FROM <image> AS <name>)."),
+      );
+    }
+    return index;
+  }
+
+  private buildArg(name: string): VarValue | undefined {
+    const args = this.options.buildArgs;
+    if (!Object.prototype.hasOwnProperty.call(args, name)) {
+      return undefined;
+    }
+    const value = args[name];
+    if (typeof value !== "string" || this.options.isUnresolved(value)) {
+      return UNKNOWN;
+    }
+    return value;
+  }
+
+  private metaLookup(name: string): VarValue {
+    return this.metaScope.get(name) ?? UNSET;
+  }
+
+  /** Declares the variables of an ARG instruction in a scope, with Docker's precedence. */
+  private declareArgs(arg: Arg, scope: Scope, lookup: (name: string) => VarValue): void {
+    for (const property of arg.getProperties()) {
+      const name = property.getName();
+      if (!name) {
+        continue;
+      }
+      const raw = property.getUnescapedValue();
+      let value = this.buildArg(name);
+      if (value === undefined) {
+        if (raw !== null) {
+          const expanded = expandWord(raw, this.escapeChar, lookup);
+          value = expanded.value ?? UNKNOWN;
+        } else if (this.metaScope.has(name)) {
+          // A stage's `ARG NAME` takes the global default; in the global scope a repeated
+          // declaration (or an automatic platform argument) keeps its value.
+          value = this.metaScope.get(name);
+        } else {
+          value = UNSET;
+        }
+      }
+      scope.set(name, value ?? UNSET);
+    }
+  }
+
+  private stageModel(
+    earlier: readonly StageModel[],
+    from: From,
+    instructions: Instruction[],
+  ): StageModel {
+    const index = earlier.length;
+    const args = from.getArguments().map((a) => a.getValue());
+    const rawImage = args[0] ?? "";
+    const named = args.length === 3 && args[1].toLowerCase() === "as";
+    const name = named ? args[2].toLowerCase() : undefined;
+    const lookup = (n: string) => this.metaLookup(n);
+    const expanded =
+      rawImage === ""
+        ? { problem: "the FROM instruction names no image" }
+        : expandWord(rawImage, this.escapeChar, lookup);
+    const baseImage = expanded.value ?? rawImage;
+    let parentIndex: number | undefined;
+    let image: ImageReference | undefined;
+    let baseProblem: string | undefined = expanded.problem;
+    if (expanded.value !== undefined) {
+      const lower = expanded.value.toLowerCase();
+      for (let i = index - 1; i >= 0; i--) {
+        if (earlier[i].stage.name === lower) {
+          parentIndex = i;
+          break;
+        }
+      }
+      if (parentIndex === undefined) {
+        if (expanded.value.trim() === "") {
+          baseProblem = `the base image ${quote(rawImage)} expands to an empty name`;
+        } else {
+          image = parseImageReference(expanded.value);
+        }
+      }
+    }
+    const platformFlag = from.getPlatformFlag();
+    const rawPlatform = platformFlag?.getValue() ?? undefined;
+    const platform =
+      rawPlatform === undefined
+        ? undefined
+        : (expandWord(rawPlatform, this.escapeChar, lookup).value ?? rawPlatform);
+    const last = instructions.length > 0 ? instructions[instructions.length - 1] : from;
+    const stage: DockerfileStage = {
+      index,
+      name,
+      baseImage,
+      parentStage: parentIndex !== undefined ? earlier[parentIndex].stage.name : undefined,
+      platform,
+      line: lineOf(from),
+      endLine: endLineOf(last),
+    };
+    return { stage, from, instructions, parentIndex, image, baseProblem };
+  }
+
+  /** The environment (ENV) of a stage after its last instruction, including inherited ENV. */
+  private envAfter(index: number): Scope {
+    // Compute the ancestors first (iteratively, so long chains cannot exhaust the stack).
+    const pending: number[] = [];
+    let i: number | undefined = index;
+    while (i !== undefined && !this.envAtEnd.has(i)) {
+      pending.push(i);
+      i = this.stages[i].parentIndex;
+    }
+    for (let k = pending.length - 1; k >= 0; k--) {
+      this.envAtEnd.set(pending[k], this.walk(pending[k], undefined).env);
+    }
+    return this.envAtEnd.get(index)!;
+  }
+
+  /** Walks a stage's ENV and ARG instructions up to (not including) `before`. */
+  private walk(index: number, before: Instruction | undefined): { env: Scope; args: Scope } {
+    const model = this.stages[index];
+    const env: Scope =
+      model.parentIndex !== undefined ? new Map(this.envAfter(model.parentIndex)) : new Map();
+    const args: Scope = new Map();
+    const scope = { env, args };
+    const lookup = (name: string) => this.stageLookup(index, scope, name);
+    for (const instruction of model.instructions) {
+      if (instruction === before) {
+        break;
+      }
+      const keyword = instruction.getKeyword();
+      if (keyword === "ARG") {
+        this.declareArgs(instruction as Arg, args, lookup);
+      } else if (keyword === "ENV") {
+        // All values of one ENV instruction are expanded with the variables from before it.
+        const updates: [string, VarValue][] = [];
+        for (const property of (instruction as Env).getProperties()) {
+          const name = property.getName();
+          const raw = property.getUnescapedValue();
+          if (!name || raw === null) {
+            continue;
+          }
+          updates.push([name, expandWord(raw, this.escapeChar, lookup).value ?? UNKNOWN]);
+        }
+        for (const [name, value] of updates) {
+          env.set(name, value);
+        }
+      }
+    }
+    return scope;
+  }
+
+  private scopeBefore(index: number, before: Instruction | undefined): { env: Scope; args: Scope } {
+    return this.walk(index, before);
+  }
+
+  /**
+   * Looks a variable up inside a stage: ENV (own or inherited) wins over ARG; a variable declared
+   * nowhere in the Dockerfile may still come from the base image's environment, so it is unknown
+   * unless the stage chain starts from `scratch`.
+   */
+  private stageLookup(index: number, scope: { env: Scope; args: Scope }, name: string): VarValue {
+    const fromEnv = scope.env.get(name);
+    if (fromEnv !== undefined) {
+      return fromEnv;
+    }
+    const fromArgs = scope.args.get(name);
+    if (fromArgs !== undefined) {
+      return fromArgs;
+    }
+    const root = this.rootImage(index);
+    return root !== undefined && isScratch(root) ? UNSET : UNKNOWN;
+  }
+
+  private origin(index: number): UserOrigin {
+    // Walk up the chain to the stage that decides (iteratively: chains can be long).
+    const visited: number[] = [];
+    let i = index;
+    let origin: UserOrigin | undefined;
+    for (;;) {
+      origin = this.origins.get(i);
+      if (origin) {
+        break;
+      }
+      visited.push(i);
+      const model = this.stages[i];
+      let lastUser: Instruction | undefined;
+      for (const instruction of model.instructions) {
+        if (instruction.getKeyword() === "USER") {
+          lastUser = instruction;
+        }
+      }
+      if (lastUser) {
+        origin = this.userInstructionOrigin(i, lastUser);
+        break;
+      }
+      if (model.parentIndex === undefined) {
+        origin = this.baseOrigin(i);
+        break;
+      }
+      i = model.parentIndex;
+    }
+    for (const v of visited) {
+      this.origins.set(v, origin);
+    }
+    return origin;
+  }
+
+  private baseOrigin(index: number): UserOrigin {
+    const model = this.stages[index];
+    const image = model.image;
+    if (!image) {
+      return {
+        kind: "base",
+        stageIndex: index,
+        user: "root",
+        isRoot: true,
+        verdict: `its base image ${quote(model.stage.baseImage)} could not be resolved (${model.baseProblem ?? "unknown image"})`,
+      };
+    }
+    if (isScratch(image)) {
+      return {
+        kind: "base",
+        stageIndex: index,
+        user: "root",
+        uid: 0,
+        isRoot: true,
+        verdict: "its base image is scratch, which sets no user, so the process runs as root",
+      };
+    }
+    const known = knownNonRootBase(image);
+    if (known) {
+      return {
+        kind: "base",
+        stageIndex: index,
+        user: known.user,
+        uid: known.uid,
+        isRoot: false,
+        verdict: `its base image ${image.text} is known to run as the non-root user ${known.user} (uid ${known.uid})`,
+      };
+    }
+    return {
+      kind: "base",
+      stageIndex: index,
+      user: "root",
+      isRoot: true,
+      verdict:
+        `its base image ${image.text} is not known to run as a non-root user, so it is assumed to ` +
+        `run as root`,
+    };
+  }
+
+  private userInstructionOrigin(index: number, instruction: Instruction): UserOrigin {
+    const raw = (instruction.getArgumentsContent() ?? "").trim();
+    const base = { kind: "user" as const, stageIndex: index, line: lineOf(instruction), raw };
+    if (raw === "") {
+      return {
+        ...base,
+        user: "",
+        isRoot: true,
+        verdict: "names no user, so the process runs as root",
+      };
+    }
+    const expanded = this.expandInStage(index, raw, instruction);
+    if (expanded.value === undefined) {
+      return {
+        ...base,
+        user: raw,
+        isRoot: true,
+        verdict:
+          `cannot be resolved: ${expanded.problem} (give the variable an ARG default or pass it ` +
+          `as a build argument)`,
+      };
+    }
+    const user = expanded.value;
+    if (/\s/.test(user) || [...user].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f")) {
+      return {
+        ...base,
+        user,
+        isRoot: true,
+        verdict: `gives ${quote(user)}, which is not a valid user (it contains whitespace or control characters)`,
+      };
+    }
+    const colon = user.indexOf(":");
+    const name = colon >= 0 ? user.slice(0, colon) : user;
+    const resolves = user === raw ? "" : `resolves to ${JSON.stringify(user)} and `;
+    if (name === "") {
+      return {
+        ...base,
+        user,
+        uid: 0,
+        isRoot: true,
+        verdict: `${resolves}names no user before the group, so the process runs as root`,
+      };
+    }
+    if (/^[0-9]+$/.test(name)) {
+      const uid = Number(name);
+      if (uid === 0) {
+        return { ...base, user, uid: 0, isRoot: true, verdict: `${resolves}sets uid 0 (root)` };
+      }
+      if (!Number.isSafeInteger(uid) || uid > MAX_UID) {
+        return {
+          ...base,
+          user,
+          isRoot: true,
+          verdict: `${resolves}sets uid ${name}, which is not a valid uid`,
+        };
+      }
+      return {
+        ...base,
+        user,
+        uid,
+        isRoot: false,
+        verdict: `${resolves}sets the non-root uid ${uid}`,
+      };
+    }
+    if (name === "root") {
+      return { ...base, user, uid: 0, isRoot: true, verdict: `${resolves}sets the root user` };
+    }
+    const root = this.rootImage(index);
+    const uid =
+      name === "nonroot" && root !== undefined && isGcrDistroless(root)
+        ? DISTROLESS_NONROOT_UID
+        : undefined;
+    return {
+      ...base,
+      user,
+      uid,
+      isRoot: false,
+      verdict: `${resolves}sets the non-root user ${JSON.stringify(name)}`,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { DockerfileRules } from "../rule-ids";
+import { FindingSeverity } from "../types";
+import { Analysis, stageLabel } from "../internal/model";
+import { finding, Rule } from "./rule";
+
+/** The fix every "not proven non-root" message ends with. */
+export const NON_ROOT_FIX =
+  'Fix: add "USER 65532:65532" to the final stage, or build it FROM a distroless ":nonroot" ' +
+  "image such as gcr.io/distroless/cc-debian13:nonroot.";
+
+/** CR001: the final (or target) stage must be proven to run as a non-root user. */
+export const finalStageNonRoot: Rule = {
+  id: DockerfileRules.FINAL_STAGE_NOT_NON_ROOT,
+  description: "The final (or target) stage is not proven to run as a non-root user.",
+  check(analysis: Analysis) {
+    const final = analysis.finalStage.stage;
+    const user = analysis.runtimeUser(analysis.finalIndex);
+    if (!user.isRoot) {
+      return [];
+    }
+    return [
+      finding(
+        DockerfileRules.FINAL_STAGE_NOT_NON_ROOT,
+        FindingSeverity.ERROR,
+        user.line ?? final.line,
+        `The final stage ${stageLabel(final)} is not proven to run as a non-root user: ` +
+          `${user.reason} ${NON_ROOT_FIX}`,
+      ),
+    ];
+  },
+};

@@ -1,0 +1,78 @@
+import { Copy } from "dockerfile-ast";
+import { DockerfileRules } from "../rule-ids";
+import { DockerfileFinding, FindingSeverity } from "../types";
+import {
+  builderDebianRelease,
+  debianCodename,
+  distrolessImage,
+  ImageReference,
+  parseImageReference,
+} from "../internal/image-reference";
+import { Analysis, lineOf, stageLabel } from "../internal/model";
+import { finding, Rule } from "./rule";
+
+function describeRelease(release: number): string {
+  const codename = debianCodename(release);
+  return codename ? `Debian ${release} ${codename}` : `Debian ${release}`;
+}
+
+/**
+ * CR002: a glibc builder on one Debian release whose output is copied (`COPY --from`) into a
+ * distroless runtime of another release. The `static` distroless images contain no glibc and are
+ * not checked.
+ */
+export const glibcDebianMismatch: Rule = {
+  id: DockerfileRules.GLIBC_DEBIAN_MISMATCH,
+  description:
+    "A glibc builder stage on one Debian release is copied into a distroless runtime of another release.",
+  check(analysis: Analysis) {
+    const runtimeImage = analysis.rootImage(analysis.finalIndex);
+    const runtime = runtimeImage ? distrolessImage(runtimeImage) : undefined;
+    if (!runtimeImage || !runtime || runtime.debian === undefined || runtime.flavour === "static") {
+      return [];
+    }
+    const findings: DockerfileFinding[] = [];
+    for (const model of analysis.chain(analysis.finalIndex)) {
+      for (const instruction of model.instructions) {
+        if (instruction.getKeyword() !== "COPY") {
+          continue;
+        }
+        const rawFrom = (instruction as Copy).getFromFlag()?.getValue();
+        if (!rawFrom) {
+          continue;
+        }
+        const from = analysis.expandInStage(model.stage.index, rawFrom, instruction).value;
+        if (!from) {
+          continue;
+        }
+        const source = analysis.stageReference(from, model.stage.index);
+        let builderImage: ImageReference | undefined;
+        if (source) {
+          builderImage = analysis.rootImage(source.stage.index);
+        } else {
+          builderImage = parseImageReference(from);
+        }
+        const release = builderImage ? builderDebianRelease(builderImage) : undefined;
+        if (!builderImage || release === undefined || release === runtime.debian) {
+          continue;
+        }
+        const described = source
+          ? `stage ${stageLabel(source.stage)} (base image ${builderImage.text}, ${describeRelease(release)})`
+          : `the image ${builderImage.text} (${describeRelease(release)})`;
+        findings.push(
+          finding(
+            DockerfileRules.GLIBC_DEBIAN_MISMATCH,
+            FindingSeverity.WARNING,
+            lineOf(instruction),
+            `COPY --from=${from} at line ${lineOf(instruction)} copies from ${described} into the ` +
+              `runtime ${runtimeImage.text} (${describeRelease(runtime.debian)}); a binary linked against ` +
+              `a different glibc can fail at start with missing GLIBC symbols. Fix: build on the ` +
+              `same Debian release as the runtime (e.g. rust:1-trixie with a -debian13 runtime, ` +
+              `or rust:1-bookworm with -debian12).`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};

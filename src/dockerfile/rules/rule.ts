@@ -1,0 +1,25 @@
+import { DockerfileFinding, FindingSeverity } from "../types";
+import { Analysis } from "../internal/model";
+
+/**
+ * A rule over the Dockerfile model: a pure function from one analysis to its findings.
+ * Rules never throw for odd input; they skip what they cannot judge.
+ */
+export interface Rule {
+  /** Stable rule id, see DockerfileRules. */
+  readonly id: string;
+  /** What the rule checks, one line. */
+  readonly description: string;
+  /** Computes the findings. */
+  readonly check: (analysis: Analysis) => DockerfileFinding[];
+}
+
+/** Builds a finding. */
+export function finding(
+  ruleId: string,
+  severity: FindingSeverity,
+  line: number,
+  message: string,
+): DockerfileFinding {
+  return { ruleId, severity, line, message };
+}

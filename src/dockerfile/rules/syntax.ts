@@ -1,0 +1,44 @@
+import { validate } from "dockerfile-utils";
+import { DockerfileRules } from "../rule-ids";
+import { FindingSeverity } from "../types";
+import { Analysis, ParsedText } from "../internal/model";
+import { finding, Rule } from "./rule";
+
+/** LSP DiagnosticSeverity values used by dockerfile-utils. */
+const LSP_ERROR = 1;
+const LSP_WARNING = 2;
+
+const diagnosticsByText = new WeakMap<ParsedText, ReturnType<typeof validate>>();
+
+function diagnostics(parsed: ParsedText): ReturnType<typeof validate> {
+  let result = diagnosticsByText.get(parsed);
+  if (!result) {
+    try {
+      result = validate(parsed.text);
+    } catch {
+      result = [];
+    }
+    diagnosticsByText.set(parsed, result);
+  }
+  return result;
+}
+
+/** CR007: problems reported by dockerfile-utils `validate()`, with their severity. */
+export const syntax: Rule = {
+  id: DockerfileRules.SYNTAX,
+  description: "A problem reported by dockerfile-utils validate().",
+  check(analysis: Analysis) {
+    return diagnostics(analysis.parsed).map((d) =>
+      finding(
+        DockerfileRules.SYNTAX,
+        d.severity === LSP_ERROR
+          ? FindingSeverity.ERROR
+          : d.severity === LSP_WARNING
+            ? FindingSeverity.WARNING
+            : FindingSeverity.INFO,
+        d.range.start.line + 1,
+        `Line ${d.range.start.line + 1}: ${d.message} (dockerfile-utils).`,
+      ),
+    );
+  },
+};

@@ -1,0 +1,94 @@
+import { DockerProvider, DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider";
+import { Annotations, TerraformProvider, TerraformStack, Token } from "cdktf";
+import { Construct } from "constructs";
+import { googleClientConfigFor } from "./google-client-config";
+
+const PROVIDER_ID = "cdktf-cloud-run-docker";
+
+/** Registry hosts this library added `registry_auth` for, per provider. */
+const addedHosts = new WeakMap<TerraformProvider, Set<string>>();
+
+/**
+ * The registry host of a `registry_auth` address, the way the docker provider compares them:
+ * no scheme, no path, lowercase.
+ * @internal
+ */
+export function registryHostOf(address: string): string {
+  const withoutScheme = address.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  return withoutScheme.split("/")[0].toLowerCase();
+}
+
+function isDockerProvider(construct: unknown): construct is DockerProvider {
+  return (
+    construct instanceof TerraformProvider &&
+    (construct as TerraformProvider).terraformResourceType === "docker"
+  );
+}
+
+/**
+ * Finds the stack's docker provider, or declares one at the stack root.
+ *
+ * A docker provider the user declared in the stack is reused (the one without an alias if
+ * there are several). When `registryHost` is given, the provider gets one `registry_auth`
+ * block for that host — username `oauth2accesstoken`, password the access token of the
+ * stack's `google_client_config` data source — unless it already has one for that host.
+ * Local-only use (no host) needs no Google provider.
+ * @internal
+ */
+export function dockerProviderFor(scope: Construct, registryHost?: string): DockerProvider {
+  const stack = TerraformStack.of(scope);
+  const provider = findDockerProvider(stack) ?? new DockerProvider(stack, PROVIDER_ID, {});
+  if (registryHost !== undefined) {
+    ensureRegistryAuth(provider, registryHost);
+  }
+  return provider;
+}
+
+function findDockerProvider(stack: TerraformStack): DockerProvider | undefined {
+  const own = stack.node.tryFindChild(PROVIDER_ID);
+  if (isDockerProvider(own)) {
+    return own;
+  }
+  const found = stack.node
+    .findAll()
+    .filter((c): c is DockerProvider => isDockerProvider(c) && TerraformStack.of(c) === stack);
+  return found.find((p) => p.alias === undefined) ?? found[0];
+}
+
+function ensureRegistryAuth(provider: DockerProvider, registryHost: string): void {
+  const host = Token.isUnresolved(registryHost) ? registryHost : registryHostOf(registryHost);
+  let hosts = addedHosts.get(provider);
+  if (hosts === undefined) {
+    hosts = new Set();
+    addedHosts.set(provider, hosts);
+  }
+  if (hosts.has(host)) {
+    return;
+  }
+  const current = provider.registryAuth;
+  if (current !== undefined && !Array.isArray(current)) {
+    Annotations.of(provider).addWarning(
+      `The docker provider's registry_auth is a token, so no registry_auth block could be added for ${host}: ` +
+        `make sure it authenticates to ${host} (username "oauth2accesstoken", password a Google access token).`,
+    );
+    hosts.add(host);
+    return;
+  }
+  const existing: DockerProviderRegistryAuth[] = current ?? [];
+  const configured = existing.some(
+    (auth) => !Token.isUnresolved(auth.address) && registryHostOf(auth.address) === host,
+  );
+  hosts.add(host);
+  if (configured) {
+    return;
+  }
+  const clientConfig = googleClientConfigFor(provider);
+  provider.registryAuth = [
+    ...existing,
+    {
+      address: host,
+      username: "oauth2accesstoken",
+      password: clientConfig.accessToken,
+    },
+  ];
+}

@@ -1,0 +1,378 @@
+import * as crypto from "crypto";
+import {
+  ArtifactRegistryRepository,
+  ArtifactRegistryRepositoryCleanupPolicies,
+} from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
+import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
+import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import { googleClientConfigFor } from "./google-client-config";
+import { checkImageName, defaultRepositoryId } from "./names";
+
+/**
+ * Properties of a {@link DockerRepository}.
+ */
+export interface DockerRepositoryProps {
+  /**
+   * The repository's location: a region such as `europe-west1`, or a multi-region (`us`,
+   * `europe`, `asia`). Images are pushed to `<location>-docker.pkg.dev`.
+   */
+  readonly location: string;
+
+  /**
+   * The project that holds the repository.
+   * @default - the Google provider's project
+   */
+  readonly project?: string;
+
+  /**
+   * The repository ID: lowercase letters, digits and hyphens, starting with a letter, not
+   * ending with a hyphen, at most 63 characters.
+   * @default - derived from the construct path (readable part plus a short hash), stable as
+   * long as the construct path does not change
+   */
+  readonly repositoryId?: string;
+
+  /**
+   * A description of the repository.
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Labels of the repository (GCP label rules: at most 64; keys 1-63 characters of lowercase
+   * letters, digits, `_` and `-`, starting with a letter; values at most 63 of the same).
+   * @default - no labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Whether tags are immutable (a tag, once pushed, cannot be moved to another image).
+   *
+   * Off by default: image tags of this library are content hashes of the build inputs, not of
+   * the image bytes. Docker builds are not byte-for-byte reproducible, so building the same
+   * inputs again (another machine, a replaced `docker_image`) gives a new digest under the
+   * same tag, and an immutable repository would refuse that push. Services are deployed by
+   * digest, so a moved tag never changes what runs.
+   * @default false
+   */
+  readonly immutableTags?: boolean;
+
+  /**
+   * Whether the repository gets the cleanup policies described by `keepRecentVersions`,
+   * `deleteUntaggedAfterDays` and `deleteTaggedAfterDays`. `false` declares no cleanup policies.
+   * @default true
+   */
+  readonly cleanupPolicies?: boolean;
+
+  /**
+   * The number of most recent versions of each image that are always kept (a KEEP policy;
+   * KEEP wins over every DELETE policy, so these stay available for rollbacks).
+   * @default 10
+   */
+  readonly keepRecentVersions?: number;
+
+  /**
+   * Untagged versions older than this many days are deleted (a DELETE policy).
+   * @default 7
+   */
+  readonly deleteUntaggedAfterDays?: number;
+
+  /**
+   * Tagged versions older than this many days are deleted too, except the
+   * `keepRecentVersions` most recent ones (a DELETE policy). Every image this library pushes
+   * is tagged, so without this policy old images are never deleted.
+   * @default - tagged versions are never deleted
+   */
+  readonly deleteTaggedAfterDays?: number;
+
+  /**
+   * Evaluate cleanup policies without deleting anything (`cleanup_policy_dry_run`).
+   * @default - the API default (policies are applied)
+   */
+  readonly cleanupPolicyDryRun?: boolean;
+}
+
+/**
+ * Identifies an existing Docker repository in Artifact Registry.
+ */
+export interface DockerRepositoryAttributes {
+  /** The repository's location, e.g. `europe-west1`. */
+  readonly location: string;
+
+  /** The repository ID (the last part of its name). */
+  readonly repositoryId: string;
+
+  /**
+   * The project that holds the repository.
+   * @default - the project of the stack's `google_client_config` (the Google provider's project)
+   */
+  readonly project?: string;
+}
+
+const IMPORT = Symbol.for("cdktf-cloud-run.DockerRepository.import");
+
+const MULTI_REGIONS = ["us", "europe", "asia"];
+const REGION = /^[a-z]+-[a-z]+[0-9]{1,2}$/;
+const REPOSITORY_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const READER_ROLE = "roles/artifactregistry.reader";
+const WRITER_ROLE = "roles/artifactregistry.writer";
+
+/**
+ * A Docker repository in Artifact Registry (`google_artifact_registry_repository`, format
+ * `DOCKER`), with cleanup policies on by default: the most recent versions of each image are
+ * kept, and untagged versions are deleted after a week.
+ */
+export class DockerRepository extends Construct {
+  /**
+   * Uses an existing repository. Creates no repository resource; grants still work.
+   */
+  public static fromRepositoryAttributes(
+    scope: Construct,
+    id: string,
+    attrs: DockerRepositoryAttributes,
+  ): DockerRepository {
+    const props = { location: attrs.location, [IMPORT]: attrs };
+    return new DockerRepository(scope, id, props as DockerRepositoryProps);
+  }
+
+  /** The repository's location, e.g. `europe-west1`. */
+  public readonly location: string;
+
+  /** The repository ID. */
+  public readonly repositoryId: string;
+
+  /**
+   * The project of the repository: the one given, otherwise a reference resolved by
+   * Terraform (the repository's or the Google provider's project).
+   */
+  public readonly project: string;
+
+  /** The registry host images are pushed to: `<location>-docker.pkg.dev`. */
+  public readonly registryHost: string;
+
+  /**
+   * The `google_artifact_registry_repository` resource (escape hatch).
+   * @default - none for a repository from `fromRepositoryAttributes`
+   */
+  public readonly resource?: ArtifactRegistryRepository;
+
+  private readonly owner: string;
+  private readonly grants = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: DockerRepositoryProps) {
+    super(scope, id);
+    this.owner = ownerName("DockerRepository", this.node.path);
+    const imported = (props as { [IMPORT]?: DockerRepositoryAttributes })[IMPORT];
+
+    if (imported !== undefined) {
+      checkLocation(this.owner, imported.location);
+      checkRepositoryId(this.owner, imported.repositoryId);
+      this.location = imported.location;
+      this.repositoryId = imported.repositoryId;
+      this.project = imported.project ?? googleClientConfigFor(this).project;
+      this.registryHost = `${this.location}-docker.pkg.dev`;
+      return;
+    }
+
+    checkLocation(this.owner, props.location);
+    if (props.repositoryId !== undefined) {
+      checkRepositoryId(this.owner, props.repositoryId);
+    }
+    checkLabels(this.owner, props.labels);
+    const cleanup = props.cleanupPolicies ?? true;
+    const keepRecentVersions = props.keepRecentVersions ?? 10;
+    const deleteUntaggedAfterDays = props.deleteUntaggedAfterDays ?? 7;
+    checkCount(this.owner, "keepRecentVersions", keepRecentVersions, 1);
+    checkCount(this.owner, "deleteUntaggedAfterDays", deleteUntaggedAfterDays, 1);
+    if (props.deleteTaggedAfterDays !== undefined) {
+      checkCount(this.owner, "deleteTaggedAfterDays", props.deleteTaggedAfterDays, 1);
+    }
+
+    this.location = props.location;
+    this.repositoryId = props.repositoryId ?? defaultRepositoryId(this.node.path);
+
+    const policies: ArtifactRegistryRepositoryCleanupPolicies[] = [];
+    if (cleanup) {
+      policies.push({
+        id: "keep-recent-versions",
+        action: "KEEP",
+        mostRecentVersions: { keepCount: keepRecentVersions },
+      });
+      policies.push({
+        id: "delete-untagged",
+        action: "DELETE",
+        condition: { tagState: "UNTAGGED", olderThan: days(deleteUntaggedAfterDays) },
+      });
+      if (props.deleteTaggedAfterDays !== undefined) {
+        policies.push({
+          id: "delete-old-tagged",
+          action: "DELETE",
+          condition: { tagState: "TAGGED", olderThan: days(props.deleteTaggedAfterDays) },
+        });
+      }
+    }
+
+    this.resource = new ArtifactRegistryRepository(this, "Resource", {
+      format: "DOCKER",
+      location: props.location,
+      repositoryId: this.repositoryId,
+      project: props.project,
+      description: props.description,
+      labels: props.labels,
+      dockerConfig: { immutableTags: props.immutableTags ?? false },
+      cleanupPolicies: policies.length > 0 ? policies : undefined,
+      cleanupPolicyDryRun: props.cleanupPolicyDryRun,
+    });
+    this.project = props.project ?? this.resource.project;
+    this.registryHost = `${this.location}-docker.pkg.dev`;
+  }
+
+  /**
+   * The URI of an image in this repository, without tag or digest:
+   * `<location>-docker.pkg.dev/<project>/<repositoryId>/<imageName>`.
+   *
+   * @param imageName the image name: one or more `/`-separated components of lowercase
+   * letters and digits, separated inside a component by `.`, `_`, `__` or hyphens
+   */
+  public imageUri(imageName: string): string {
+    checkImageName(this.owner, "imageName", imageName);
+    return `${this.registryHost}/${this.project}/${this.repositoryId}/${imageName}`;
+  }
+
+  /**
+   * Lets `member` pull images (`roles/artifactregistry.reader` on this repository). Granting
+   * the same member twice declares one binding.
+   *
+   * @param member an IAM member, e.g. `serviceAccount:run@my-project.iam.gserviceaccount.com`
+   */
+  public grantReader(member: string): void {
+    this.grant(member, READER_ROLE, "Reader");
+  }
+
+  /**
+   * Lets `member` push images (`roles/artifactregistry.writer` on this repository). Granting
+   * the same member twice declares one binding. Public members are refused.
+   *
+   * @param member an IAM member, e.g. `serviceAccount:ci@my-project.iam.gserviceaccount.com`
+   */
+  public grantWriter(member: string): void {
+    this.grant(member, WRITER_ROLE, "Writer");
+  }
+
+  private grant(member: string, role: string, idPrefix: string): void {
+    const method = idPrefix === "Reader" ? "grantReader" : "grantWriter";
+    validateMember(this.owner, `${method} member`, member);
+    if (!isUnresolved(member)) {
+      if (PUBLIC_MEMBERS.includes(member)) {
+        if (role === WRITER_ROLE) {
+          throw invalidProp(
+            this.owner,
+            `${method} member`,
+            "must not be public (allUsers, allAuthenticatedUsers): anyone could push images",
+            member,
+          );
+        }
+        Annotations.of(this).addWarning(
+          `${this.owner}: ${member} can pull every image of this repository (the repository is public).`,
+        );
+      }
+    }
+    const key = `${role}\0${member}`;
+    if (this.grants.has(key)) {
+      return;
+    }
+    this.grants.add(key);
+    const digest = crypto.createHash("sha256").update(member).digest("hex").slice(0, 12);
+    new ArtifactRegistryRepositoryIamMember(this, `${idPrefix}-${digest}`, {
+      project: this.project,
+      location: this.location,
+      repository: this.resource !== undefined ? this.resource.repositoryId : this.repositoryId,
+      role,
+      member,
+    });
+  }
+}
+
+function days(count: number): string {
+  return `${count * 86400}s`;
+}
+
+function checkLocation(owner: string, location: string): void {
+  if (isUnresolved(location)) {
+    return;
+  }
+  if (
+    typeof location !== "string" ||
+    !(MULTI_REGIONS.includes(location) || REGION.test(location))
+  ) {
+    throw invalidProp(
+      owner,
+      "location",
+      "must be a Google Cloud region such as europe-west1, or a multi-region (us, europe, asia)",
+      location,
+    );
+  }
+}
+
+function checkRepositoryId(owner: string, repositoryId: string): void {
+  if (isUnresolved(repositoryId)) {
+    return;
+  }
+  if (typeof repositoryId !== "string" || !REPOSITORY_ID.test(repositoryId)) {
+    throw invalidProp(
+      owner,
+      "repositoryId",
+      "must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
+      repositoryId,
+    );
+  }
+}
+
+function checkLabels(owner: string, labels: { [key: string]: string } | undefined): void {
+  if (labels === undefined || isUnresolved(labels)) {
+    return;
+  }
+  const keys = Object.keys(labels);
+  if (keys.length > 64) {
+    throw invalidProp(owner, "labels", `must have at most 64 entries (has ${keys.length})`, labels);
+  }
+  for (const key of keys) {
+    if (isUnresolved(key)) {
+      continue;
+    }
+    if (!LABEL_KEY.test(key)) {
+      throw invalidProp(
+        owner,
+        "labels",
+        "keys must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter",
+        key,
+      );
+    }
+    const value = labels[key];
+    if (isUnresolved(value)) {
+      continue;
+    }
+    if (typeof value !== "string" || !LABEL_VALUE.test(value)) {
+      throw invalidProp(
+        owner,
+        `labels["${key}"]`,
+        "values must be at most 63 lowercase letters, digits, '_' or '-'",
+        value,
+      );
+    }
+  }
+}
+
+function checkCount(owner: string, prop: string, value: number, min: number): void {
+  if (isUnresolved(value)) {
+    return;
+  }
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw invalidProp(owner, prop, `must be a whole number of at least ${min}`, value);
+  }
+}

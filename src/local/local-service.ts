@@ -1,0 +1,307 @@
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Annotations, Lazy, Token } from "cdktf";
+import { Construct } from "constructs";
+import { DEFAULTS } from "../cloud-run/defaults";
+import {
+  deriveServiceName,
+  validateEnvName,
+  validateEnvValue,
+  validatePort,
+  validateServiceName,
+} from "../cloud-run/limits";
+import { dockerProviderFor } from "../image/docker-provider";
+import type { ContainerImage } from "../image/container-image";
+import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import {
+  dockerLimits,
+  isUnspecifiedAddress,
+  normalizeHostAddress,
+  urlHost,
+  validateContainerName,
+} from "./docker-settings";
+import { RestartPolicy } from "./restart-policy";
+
+/**
+ * Settings of a {@link LocalService}, without the image: what `CloudRunApp.local()` accepts next
+ * to the app's own props.
+ */
+export interface LocalServiceOptions {
+  /**
+   * The service name: `K_SERVICE` and `K_CONFIGURATION`, the prefix of `K_REVISION`, and the
+   * container name. The rules of Cloud Run service names apply.
+   * @default - derived from the construct id, like a Cloud Run service name
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The Docker container name. It must be unique on the Docker engine.
+   * @default - the service name
+   */
+  readonly containerName?: string;
+
+  /**
+   * The port the container listens on (1–65535), passed in `PORT`.
+   * @default 8080
+   */
+  readonly port?: number;
+
+  /**
+   * The port published on the host (1–65535).
+   * @default - the container port
+   */
+  readonly hostPort?: number;
+
+  /**
+   * The host address the port is published on: an IPv4 or IPv6 literal. `0.0.0.0` or `::`
+   * makes the service reachable from other machines.
+   * @default "127.0.0.1"
+   */
+  readonly hostAddress?: string;
+
+  /**
+   * Environment variables. The rules of `CloudRunService` apply: names are C identifiers, and
+   * `PORT`, `K_SERVICE`, `K_REVISION` and `K_CONFIGURATION` are reserved (they are set here as
+   * Cloud Run sets them).
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * The CPU limit, with the values and rules of `CloudRunService` ("1", "2", "4", "6", "8", or a
+   * fraction from "0.08" to below 1). Applied as a hard cap, like `docker run --cpus`.
+   * @default "1"
+   */
+  readonly cpu?: string;
+
+  /**
+   * The memory limit, with the values and rules of `CloudRunService` (e.g. "512Mi", "2Gi").
+   * Swap is off, as on Cloud Run.
+   * @default "512Mi"
+   */
+  readonly memory?: string;
+
+  /**
+   * Mount the root filesystem read-only. `/tmp` is always a writable in-memory filesystem
+   * (tmpfs), sized and counted against the memory limit as Cloud Run's in-memory filesystem is.
+   * Cloud Run's root filesystem is writable (in memory): set `false` for an app that writes
+   * outside `/tmp`.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * What Docker does when the process exits.
+   * @default RestartPolicy.UNLESS_STOPPED
+   */
+  readonly restart?: RestartPolicy;
+}
+
+/**
+ * Properties of a {@link LocalService}.
+ */
+export interface LocalServiceProps extends LocalServiceOptions {
+  /**
+   * The image to run: its locally built image is used, whether or not it is also pushed. Its
+   * final stage must be proven to run as a non-root user.
+   */
+  readonly image: ContainerImage;
+}
+
+/** Seconds between SIGTERM and SIGKILL when Cloud Run shuts an instance down. */
+const SHUTDOWN_GRACE_SECONDS = 10;
+const LABEL_PREFIX = "cdktf-cloud-run";
+const DEFAULT_HOST_ADDRESS = "127.0.0.1";
+
+/**
+ * Runs a `ContainerImage` on the local Docker engine (`docker_container`) with Cloud Run's
+ * container contract, so that the same program can deploy to Cloud Run or run locally:
+ *
+ * - `PORT`, `K_SERVICE`, `K_REVISION` (`<service>-local-<first 8 characters of the image tag>`)
+ *   and `K_CONFIGURATION` set, plus the environment given;
+ * - the port published on `127.0.0.1` only (see `hostAddress`, `hostPort`);
+ * - the image's own non-root user (never overridden; the image must be proven non-root),
+ *   an init process as PID 1 (`docker run --init`), all capabilities dropped,
+ *   `no-new-privileges`, a read-only root filesystem and a tmpfs `/tmp`;
+ * - the CPU and memory limits of the Cloud Run service, no swap;
+ * - SIGTERM, then SIGKILL after 10 seconds on stop and on destroy, as on Cloud Run;
+ * - restarted by Docker when it exits (see `restart`); logs in `docker logs`, rotated
+ *   (json-file, 3 × 10 MB).
+ *
+ * It needs only the docker provider: a stack with local-only images and local services declares
+ * no Google provider, resource or data source.
+ */
+export class LocalService extends Construct {
+  /** The `docker_container` resource (escape hatch). */
+  public readonly container: Container;
+
+  /**
+   * The URL of the service on this machine, e.g. `http://127.0.0.1:8080` (`http://[::1]:8080`
+   * for IPv6; the loopback address for `0.0.0.0` and `::`).
+   */
+  public readonly url: string;
+
+  /** The service name (`K_SERVICE`, `K_CONFIGURATION`). */
+  public readonly serviceName: string;
+
+  /** The revision name in `K_REVISION`. */
+  public readonly revision: string;
+
+  /** The Docker container name. */
+  public readonly containerName: string;
+
+  /** The container port (`PORT`). */
+  public readonly port: number;
+
+  /** The port published on the host. */
+  public readonly hostPort: number;
+
+  /** The host address the port is published on. */
+  public readonly hostAddress: string;
+
+  /** The image that runs. */
+  public readonly image: ContainerImage;
+
+  private readonly owner: string;
+  private readonly env: Array<{ readonly name: string; readonly value: string }> = [];
+
+  constructor(scope: Construct, id: string, props: LocalServiceProps) {
+    super(scope, id);
+    const owner = ownerName("LocalService", this.node.path);
+    this.owner = owner;
+
+    // --- image: non-root, as on Cloud Run (the user is never overridden here)
+    if (
+      props === undefined ||
+      props === null ||
+      props.image === undefined ||
+      props.image === null ||
+      typeof props.image.dockerfile?.assertNonRoot !== "function"
+    ) {
+      throw invalidProp(owner, "image", "is required: a ContainerImage", props?.image);
+    }
+    props.image.dockerfile.assertNonRoot(owner);
+    this.image = props.image;
+
+    // --- names
+    let serviceName = props.serviceName;
+    if (serviceName === undefined) {
+      serviceName = deriveServiceName(id);
+      if (serviceName === undefined) {
+        throw invalidProp(
+          owner,
+          "serviceName",
+          "cannot be derived from the construct id (it has no letter); set serviceName",
+          id,
+        );
+      }
+    }
+    validateServiceName(owner, serviceName);
+    this.serviceName = serviceName;
+    this.revision = `${serviceName}-local-${props.image.tag.slice(0, 8)}`;
+    this.containerName = props.containerName ?? serviceName;
+    validateContainerName(owner, this.containerName);
+
+    // --- network
+    this.port = props.port ?? DEFAULTS.port;
+    validatePort(owner, "port", this.port);
+    this.hostPort = props.hostPort ?? this.port;
+    validatePort(owner, "hostPort", this.hostPort);
+    this.hostAddress = normalizeHostAddress(owner, props.hostAddress ?? DEFAULT_HOST_ADDRESS);
+    if (!isUnresolved(this.hostAddress) && isUnspecifiedAddress(this.hostAddress)) {
+      Annotations.of(this).addWarning(
+        `${owner}: hostAddress ${JSON.stringify(this.hostAddress)} publishes port ${this.hostPort} on every ` +
+          "network interface: other machines can reach the service. Use 127.0.0.1 (the default) to keep it local.",
+      );
+    }
+    this.url = `http://${urlHost(this.hostAddress)}:${numberText(this.hostPort)}`;
+
+    // --- limits, with Cloud Run's rules
+    const cpu = props.cpu ?? DEFAULTS.cpu;
+    const memory = props.memory ?? DEFAULTS.memory;
+    const limits = dockerLimits(owner, cpu, memory);
+
+    // --- environment (validated before anything is created)
+    for (const [name, value] of Object.entries(props.environment ?? {})) {
+      this.addEnvironment(name, value);
+    }
+
+    const restart = props.restart ?? RestartPolicy.UNLESS_STOPPED;
+    if (!(restart instanceof RestartPolicy)) {
+      throw invalidProp(owner, "restart", "must be one of the RestartPolicy constants", restart);
+    }
+
+    this.container = new Container(this, "Container", {
+      provider: dockerProviderFor(this),
+      name: this.containerName,
+      image: props.image.imageId,
+      // Cloud Run's container contract
+      env: Lazy.listValue({ produce: () => this.renderEnv() }),
+      ports: [
+        {
+          internal: this.port,
+          external: this.hostPort,
+          ip: this.hostAddress,
+          protocol: "tcp",
+        },
+      ],
+      // Hardening; the user comes from the image, proven non-root.
+      init: true,
+      readOnly: props.readOnlyRootFilesystem ?? true,
+      tmpfs: { "/tmp": `rw,nosuid,nodev,size=${limits.memoryMib}m` },
+      capabilities: { drop: ["ALL"] },
+      securityOpts: ["no-new-privileges:true"],
+      // Limits: a hard CPU cap and memory without swap.
+      cpuPeriod: limits.cpuPeriod,
+      cpuQuota: limits.cpuQuota,
+      memory: limits.memoryMib,
+      memorySwap: limits.memoryMib,
+      // Shutdown as on Cloud Run: SIGTERM, SIGKILL 10 s later.
+      stopSignal: "SIGTERM",
+      stopTimeout: SHUTDOWN_GRACE_SECONDS,
+      destroyGraceSeconds: SHUTDOWN_GRACE_SECONDS,
+      restart: restart.value,
+      mustRun: true,
+      logDriver: "json-file",
+      logOpts: { "max-size": "10m", "max-file": "3" },
+      // The provider updates limits in place but not the tmpfs size; the limits label changes
+      // with them and forces a new container, so every setting takes effect.
+      labels: [
+        { label: `${LABEL_PREFIX}.service`, value: serviceName },
+        { label: `${LABEL_PREFIX}.revision`, value: this.revision },
+        { label: `${LABEL_PREFIX}.limits`, value: `cpu=${cpu} memory=${memory}` },
+      ],
+      lifecycle: {
+        // A Docker engine without swap accounting reports memory_swap as -1.
+        ignoreChanges: ["memory_swap"],
+      },
+    });
+  }
+
+  /**
+   * Adds a plain environment variable. The same rules as `environment` apply, and the name must
+   * not be in use.
+   */
+  public addEnvironment(name: string, value: string): void {
+    validateEnvName(this.owner, "environment", name);
+    validateEnvValue(this.owner, "environment", name, value);
+    if (this.env.some((entry) => entry.name === name)) {
+      throw invalidProp(this.owner, "environment", "names must be unique: it is already set", name);
+    }
+    this.env.push({ name, value });
+  }
+
+  private renderEnv(): string[] {
+    const contract = [
+      `PORT=${numberText(this.port)}`,
+      `K_SERVICE=${this.serviceName}`,
+      `K_REVISION=${this.revision}`,
+      `K_CONFIGURATION=${this.serviceName}`,
+    ];
+    return [...contract, ...this.env.map((entry) => `${entry.name}=${entry.value}`)];
+  }
+}
+
+/** A number as text: plain digits, or a token string when only known at apply. */
+function numberText(value: number): string {
+  return isUnresolved(value) ? Token.asString(value) : String(value);
+}

@@ -1,0 +1,202 @@
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { CloudRunApp } from "../../src/cloud-run/cloud-run-app";
+import { Dockerfile } from "../../src/dockerfile/dockerfile";
+import { DockerRepository } from "../../src/image/docker-repository";
+import { NONROOT_CONTEXT, REGION, ROOT_CONTEXT, only, resources, synth } from "./helpers";
+import * as path from "path";
+
+const MULTISTAGE_CONTEXT = path.join(__dirname, "..", "fixtures", "cloud-run-multistage");
+
+function googleOnlyStack() {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "Stack");
+  new GoogleProvider(stack, "google", { project: "my-project" });
+  return stack;
+}
+
+describe("CloudRunApp", () => {
+  test("one call: repository in the region, pushed image, private non-root service", () => {
+    const stack = googleOnlyStack();
+    const app = new CloudRunApp(stack, "api", { region: REGION, directory: NONROOT_CONTEXT });
+    new TerraformOutput(stack, "url", { value: app.url });
+    const out = synth(stack);
+
+    // Only the GoogleProvider was declared: the docker provider comes with the library.
+    expect(out.provider.docker).toHaveLength(1);
+    expect(out.provider.docker[0].registry_auth).toEqual([
+      expect.objectContaining({
+        address: "europe-west1-docker.pkg.dev",
+        username: "oauth2accesstoken",
+      }),
+    ]);
+    expect(only(out, "google_artifact_registry_repository")).toMatchObject({
+      format: "DOCKER",
+      location: REGION,
+    });
+    const registryImage = only(out, "docker_registry_image");
+    expect(registryImage.name).toMatch(/\/api:[0-9a-f]{64}$/);
+    const run = only(out, "google_cloud_run_v2_service");
+    expect(run.name).toBe("api");
+    expect(run.template.containers[0].image).toMatch(
+      /\/api@\$\{docker_registry_image\.[^.]+\.sha256_digest\}$/,
+    );
+    expect(resources(out, "google_cloud_run_v2_service_iam_member")).toEqual({});
+    expect(only(out, "google_service_account").account_id).toMatch(/^api-[0-9a-f]{8}$/);
+    const [runId] = Object.keys(resources(out, "google_cloud_run_v2_service"));
+    expect(out.output.url.value).toBe(`\${google_cloud_run_v2_service.${runId}.uri}`);
+
+    expect(app.service.serviceName).toBe("api");
+    expect(app.image.isPushed).toBe(true);
+    expect(app.image.repository).toBe(app.repository);
+    expect(app.repository.location).toBe(REGION);
+  });
+
+  test("service settings pass through", () => {
+    const stack = googleOnlyStack();
+    const app = new CloudRunApp(stack, "Web_App", {
+      region: REGION,
+      project: "other",
+      directory: NONROOT_CONTEXT,
+      cpu: "2",
+      memory: "2Gi",
+      allowUnauthenticated: true,
+      environment: { MODE: "prod" },
+      deletionProtection: false,
+    });
+    const out = synth(stack);
+    const run = only(out, "google_cloud_run_v2_service");
+    expect(run).toMatchObject({ name: "web-app", project: "other", deletion_protection: false });
+    expect(run.template.containers[0].resources.limits).toEqual({ cpu: "2", memory: "2Gi" });
+    expect(run.template.containers[0].env).toEqual([{ name: "MODE", value: "prod" }]);
+    expect(only(out, "google_cloud_run_v2_service_iam_member").member).toBe("allUsers");
+    expect(only(out, "google_artifact_registry_repository").project).toBe("other");
+    expect(app.service.isPublic).toBe(true);
+  });
+
+  test("build settings pass through", () => {
+    const stack = googleOnlyStack();
+    new CloudRunApp(stack, "api", {
+      region: REGION,
+      directory: MULTISTAGE_CONTEXT,
+      buildArgs: { RUNTIME: "gcr.io/distroless/static-debian13:nonroot" },
+      target: "runtime",
+      imageName: "team/api",
+    });
+    const out = synth(stack);
+    const image = only(out, "docker_image");
+    expect(image.build).toMatchObject({
+      build_args: { RUNTIME: "gcr.io/distroless/static-debian13:nonroot" },
+      target: "runtime",
+      platform: "linux/amd64",
+    });
+    expect(image.name).toMatch(/\/team\/api:[0-9a-f]{64}$/);
+  });
+
+  test("a generated Dockerfile", () => {
+    const stack = googleOnlyStack();
+    const app = new CloudRunApp(stack, "api", {
+      region: REGION,
+      directory: NONROOT_CONTEXT,
+      generatedDockerfile: Dockerfile.parse(
+        'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY server /server\nUSER 65532:65532\nENTRYPOINT ["/server"]\n',
+        { displayName: "generated" },
+      ),
+    });
+    expect(app.image.runtimeUser.isRoot).toBe(false);
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  test("an image that runs as root is refused", () => {
+    const stack = googleOnlyStack();
+    expect(
+      () => new CloudRunApp(stack, "api", { region: REGION, directory: ROOT_CONTEXT }),
+    ).toThrow(/is not proven to run as a non-root user: .*USER 65532:65532/);
+  });
+
+  test("an invalid service name is reported by the app", () => {
+    const stack = googleOnlyStack();
+    expect(
+      () =>
+        new CloudRunApp(stack, "api", {
+          region: REGION,
+          directory: NONROOT_CONTEXT,
+          serviceName: "API",
+        }),
+    ).toThrow(
+      `CloudRunApp 'Stack/api': invalid serviceName: must be 1 to 49 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen. Got: "API"`,
+    );
+    expect(
+      () => new CloudRunApp(stack, "999", { region: REGION, directory: NONROOT_CONTEXT }),
+    ).toThrow(
+      `CloudRunApp 'Stack/999': invalid serviceName: cannot be derived from the construct id (it has no letter); set serviceName. Got: "999"`,
+    );
+  });
+
+  test("an invalid region is reported by the app before anything is built", () => {
+    const stack = googleOnlyStack();
+    expect(
+      () => new CloudRunApp(stack, "api", { region: "EU", directory: NONROOT_CONTEXT }),
+    ).toThrow(
+      `CloudRunApp 'Stack/api': invalid region: must be a Google Cloud region such as "europe-west1". Got: "EU"`,
+    );
+  });
+
+  test("two apps share one repository and one docker provider, each with its own identity", () => {
+    const stack = googleOnlyStack();
+    const repository = new DockerRepository(stack, "Shared", { location: REGION });
+    const api = new CloudRunApp(stack, "api", {
+      region: REGION,
+      directory: NONROOT_CONTEXT,
+      repository,
+    });
+    const worker = new CloudRunApp(stack, "worker", {
+      region: REGION,
+      directory: NONROOT_CONTEXT,
+      repository,
+    });
+    api.service.grantInvoke(worker.service.serviceAccountMember);
+    const out = synth(stack);
+
+    expect(out.provider.docker).toHaveLength(1);
+    expect(out.provider.docker[0].registry_auth).toHaveLength(1);
+    expect(Object.keys(resources(out, "google_artifact_registry_repository"))).toHaveLength(1);
+    expect(api.repository).toBe(repository);
+    expect(worker.repository).toBe(repository);
+
+    const names = Object.values(resources(out, "docker_registry_image")).map((i) => i.name);
+    expect(names).toHaveLength(2);
+    expect(names.some((n) => /\/api:/.test(n))).toBe(true);
+    expect(names.some((n) => /\/worker:/.test(n))).toBe(true);
+
+    const accounts = Object.values(resources(out, "google_service_account")).map(
+      (a) => a.account_id,
+    );
+    expect(accounts).toHaveLength(2);
+    expect(accounts.some((a) => /^api-[0-9a-f]{8}$/.test(a))).toBe(true);
+    expect(accounts.some((a) => /^worker-[0-9a-f]{8}$/.test(a))).toBe(true);
+    const services = Object.values(resources(out, "google_cloud_run_v2_service"));
+    expect(new Set(services.map((s) => s.template.service_account)).size).toBe(2);
+
+    const invoker = only(out, "google_cloud_run_v2_service_iam_member");
+    expect(invoker.member).toMatch(
+      /^serviceAccount:\$\{google_service_account\.worker_Service_ServiceAccount_[^.]+\.email\}$/,
+    );
+    expect(Object.keys(out.resource).filter((t) => t.startsWith("google_project_iam"))).toEqual([]);
+  });
+
+  test("two apps with their own repositories still share one docker provider", () => {
+    const stack = googleOnlyStack();
+    new CloudRunApp(stack, "api", { region: REGION, directory: NONROOT_CONTEXT });
+    new CloudRunApp(stack, "web", { region: "us-central1", directory: NONROOT_CONTEXT });
+    const out = synth(stack);
+    expect(out.provider.docker).toHaveLength(1);
+    expect(
+      out.provider.docker[0].registry_auth.map((a: { address: string }) => a.address).sort(),
+    ).toEqual(["europe-west1-docker.pkg.dev", "us-central1-docker.pkg.dev"]);
+    const repoIds = Object.values(resources(out, "google_artifact_registry_repository")).map(
+      (r) => r.repository_id,
+    );
+    expect(new Set(repoIds).size).toBe(2);
+  });
+});

@@ -1,0 +1,93 @@
+import { Dockerfile } from "../../src";
+
+describe("assertNonRoot", () => {
+  test("the message names the owner, the Dockerfile, the stage, the line, the reason and the fix", () => {
+    const df = Dockerfile.parse("FROM rust:1 AS build\nFROM debian:13 AS runtime\nUSER root\n", {
+      displayName: "services/api/Dockerfile",
+    });
+    expect(() => df.assertNonRoot("CloudRunService 'Stack/api'")).toThrow(
+      new Error(
+        "CloudRunService 'Stack/api': services/api/Dockerfile stage 'runtime' (line 2) is not proven to run as a non-root user: " +
+          "USER \"root\" at line 3 in stage 'runtime' sets the root user. " +
+          'Fix: add "USER 65532:65532" to the final stage, or build it FROM a distroless ":nonroot" image such as gcr.io/distroless/cc-debian13:nonroot.',
+      ),
+    );
+  });
+
+  test("unnamed stages are named by index", () => {
+    const df = Dockerfile.parse("FROM rust:1 AS build\nFROM scratch\n");
+    expect(() => df.assertNonRoot("X")).toThrow(
+      /^X: Dockerfile stage #1 \(line 2\) is not proven to run as a non-root user: Stage #1 \(line 2\) has no USER instruction and its base image is scratch/,
+    );
+  });
+
+  test("a proven non-root final stage passes", () => {
+    expect(() => Dockerfile.parse("FROM debian:13\nUSER 1000\n").assertNonRoot("X")).not.toThrow();
+  });
+});
+
+describe("withOptions", () => {
+  const text = "ARG U=1000\nFROM debian:13 AS a\nARG U\nUSER $U\nFROM a AS b\nUSER root\n";
+
+  test("re-analyses the same text with other build args and target", () => {
+    const df = Dockerfile.parse(text, { displayName: "svc/Dockerfile" });
+    expect(df.runtimeUser.isRoot).toBe(true);
+    const a = df.withOptions({ target: "a" });
+    expect(a.finalStage.name).toBe("a");
+    expect(a.runtimeUser).toMatchObject({ isRoot: false, uid: 1000 });
+    expect(a.displayName).toBe("svc/Dockerfile");
+    expect(a.render()).toBe(text);
+    const a0 = a.withOptions({ target: "a", buildArgs: { U: "0" } });
+    expect(a0.runtimeUser.isRoot).toBe(true);
+    // Options are replaced, not merged.
+    expect(a0.withOptions({}).finalStage.name).toBe("b");
+    expect(a.withOptions({ displayName: "other" }).displayName).toBe("other");
+    // The original is unchanged.
+    expect(df.finalStage.name).toBe("b");
+  });
+
+  test("an unknown target is an error", () => {
+    expect(() => Dockerfile.parse(text).withOptions({ target: "c" })).toThrow(
+      "Dockerfile: target stage \"c\" does not exist; the named stages are 'a', 'b'.",
+    );
+  });
+});
+
+describe("model", () => {
+  test("render returns the text as given", () => {
+    const text = "# comment\r\nfrom debian:13\r\n\r\nuser 1000\r\n";
+    expect(Dockerfile.parse(text).render()).toBe(text);
+  });
+
+  test("the model is immutable", () => {
+    const df = Dockerfile.parse("FROM debian:13 AS a\nUSER 1000\n");
+    expect(Object.isFrozen(df.stages[0])).toBe(true);
+    expect(Object.isFrozen(df.runtimeUser)).toBe(true);
+    const findings = df.findings;
+    findings.length = 0;
+    expect(df.findings.length).toBeGreaterThan(0);
+  });
+
+  test("optional fields are left out when unknown", () => {
+    const df = Dockerfile.parse("FROM debian:13\nUSER app\n");
+    expect(Object.keys(df.stages[0]).sort()).toEqual(["baseImage", "endLine", "index", "line"]);
+    expect(Object.keys(df.runtimeUser).sort()).toEqual(["isRoot", "line", "reason", "user"]);
+  });
+
+  test("parsing is cheap and the same text is not re-parsed", () => {
+    const lines = ["FROM rust:1-trixie AS build"];
+    for (let i = 0; i < 200; i++) {
+      lines.push(`RUN echo ${i} \\`, `  && true`);
+    }
+    lines.push("FROM gcr.io/distroless/cc-debian13:nonroot", "COPY --from=build /a /a");
+    const text = lines.join("\n");
+    const first = Dockerfile.parse(text);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 200; i++) {
+      Dockerfile.parse(text, { buildArgs: { I: String(i) } });
+    }
+    const perParseMs = Number(process.hrtime.bigint() - start) / 1e6 / 200;
+    expect(perParseMs).toBeLessThan(2);
+    expect(Dockerfile.parse(text).stages).toEqual(first.stages);
+  });
+});

@@ -1,0 +1,412 @@
+import { Dockerfile, DockerfileParseOptions } from "../../src";
+
+function user(text: string, options?: DockerfileParseOptions) {
+  return Dockerfile.parse(text, options).runtimeUser;
+}
+
+const DISTROLESS = "gcr.io/distroless/cc-debian13";
+
+describe("USER values", () => {
+  test.each([
+    ["root", 0],
+    ["0", 0],
+    ["00", 0],
+    ["root:root", 0],
+    ["root:1000", 0],
+    ["0:0", 0],
+    ["0:65532", 0],
+    [":1000", 0],
+  ])("USER %s is root", (value, uid) => {
+    const u = user(`FROM debian:13\nUSER ${value}\n`);
+    expect(u).toMatchObject({ isRoot: true, user: value, uid, line: 2 });
+    expect(u.reason).toContain("line 2");
+  });
+
+  test.each([
+    ["1000", 1000],
+    ["65532:65532", 65532],
+    ["1000:0", 1000],
+    ["1000:root", 1000],
+    ["001", 1],
+    ["app", undefined],
+    ["app:app", undefined],
+    ["nobody", undefined],
+    ["ROOT", undefined],
+    ["rooty", undefined],
+  ])("USER %s is non-root", (value, uid) => {
+    const u = user(`FROM debian:13\nUSER ${value}\n`);
+    expect(u.isRoot).toBe(false);
+    expect(u.user).toBe(value);
+    expect(u.uid).toBe(uid);
+    expect(u.reason).toBe(
+      `USER ${JSON.stringify(value)} at line 2 in stage #0 sets the non-root ${uid !== undefined ? `uid ${uid}` : `user ${JSON.stringify(value.split(":")[0])}`}.`,
+    );
+  });
+
+  test("the nonroot user of distroless images is uid 65532", () => {
+    expect(user(`FROM ${DISTROLESS}:latest\nUSER nonroot\n`)).toMatchObject({
+      isRoot: false,
+      user: "nonroot",
+      uid: 65532,
+    });
+    // Elsewhere the name says nothing about the uid.
+    expect(user("FROM debian:13\nUSER nonroot\n").uid).toBeUndefined();
+  });
+
+  test("a uid that is not valid is not proven non-root", () => {
+    expect(user("FROM debian:13\nUSER 4294967295\n").isRoot).toBe(true);
+    expect(user("FROM debian:13\nUSER 99999999999999999999\n").isRoot).toBe(true);
+    expect(user("FROM debian:13\nUSER 4294967294\n").isRoot).toBe(false);
+  });
+
+  test("quotes are removed as Docker does", () => {
+    expect(user('FROM debian:13\nUSER "app"\n')).toMatchObject({ isRoot: false, user: "app" });
+    expect(user("FROM debian:13\nUSER 'root'\n")).toMatchObject({ isRoot: true, user: "root" });
+  });
+
+  test("a USER without a value, or with spaces, is not proven", () => {
+    expect(user("FROM debian:13\nUSER\n").isRoot).toBe(true);
+    const spaced = user("FROM debian:13\nUSER app other\n");
+    expect(spaced.isRoot).toBe(true);
+    expect(spaced.reason).toContain("not a valid user");
+  });
+
+  test("the last USER of the stage wins", () => {
+    expect(user("FROM debian:13\nUSER 1000\nRUN id\nUSER root\n")).toMatchObject({
+      isRoot: true,
+      line: 4,
+    });
+    expect(user("FROM debian:13\nUSER root\nRUN apt-get update\nUSER 1000\n")).toMatchObject({
+      isRoot: false,
+      line: 4,
+    });
+  });
+});
+
+describe("base images without USER", () => {
+  test.each([
+    `${DISTROLESS}:nonroot`,
+    `${DISTROLESS}:debug-nonroot`,
+    `${DISTROLESS}:nonroot-amd64`,
+    "gcr.io/distroless/static-debian13:nonroot",
+    "gcr.io/distroless/nodejs22-debian13:nonroot",
+    "gcr.io/distroless/static:nonroot",
+    `${DISTROLESS}:nonroot@sha256:${"a".repeat(64)}`,
+    `GCR.IO/distroless/cc-debian13:nonroot`,
+  ])("%s is known to run as uid 65532", (image) => {
+    const u = user(`FROM ${image}\nCOPY app /app\n`);
+    expect(u).toEqual({
+      user: "65532",
+      uid: 65532,
+      isRoot: false,
+      reason: `Stage #0 (line 1) has no USER instruction and its base image ${image} is known to run as the non-root user 65532 (uid 65532).`,
+    });
+  });
+
+  test.each([
+    DISTROLESS,
+    `${DISTROLESS}:latest`,
+    `${DISTROLESS}:debug`,
+    `${DISTROLESS}@sha256:${"a".repeat(64)}`,
+    "mirror.gcr.io/distroless/cc-debian13:nonroot",
+    "docker.io/distroless/cc-debian13:nonroot",
+    "example.com/gcr.io/distroless/cc-debian13:nonroot",
+    "distroless/cc-debian13:nonroot",
+    "gcr.io/notdistroless/cc:nonroot",
+    `${DISTROLESS}:nonroot-extra`,
+    "debian:13",
+    "node:22",
+  ])("%s is not trusted", (image) => {
+    const u = user(`FROM ${image}\n`);
+    expect(u.isRoot).toBe(true);
+    expect(u.reason).toBe(
+      `Stage #0 (line 1) has no USER instruction and its base image ${image} is not known to run as a non-root user, so it is assumed to run as root.`,
+    );
+  });
+
+  test("scratch runs as root", () => {
+    expect(user("FROM scratch\nCOPY app /app\n")).toEqual({
+      user: "root",
+      uid: 0,
+      isRoot: true,
+      reason:
+        "Stage #0 (line 1) has no USER instruction and its base image is scratch, which sets no user, so the process runs as root.",
+    });
+  });
+});
+
+describe("stages and inheritance", () => {
+  test("the final stage is the last FROM; earlier stages do not count", () => {
+    const u = user("FROM debian:13 AS build\nUSER 1000\nFROM debian:13\nCOPY --from=build /a /a\n");
+    expect(u.isRoot).toBe(true);
+    expect(u.reason).toContain("Stage #1 (line 3)");
+  });
+
+  test("FROM <stage> inherits the user of that stage", () => {
+    const u = user("FROM debian:13 AS base\nUSER 1000\nFROM base AS final\nCOPY a /a\n");
+    expect(u).toMatchObject({ isRoot: false, uid: 1000, line: 2 });
+    expect(u.reason).toBe(
+      `USER "1000" at line 2 in stage 'base' sets the non-root uid 1000, and stage 'final' (line 3) inherits it through FROM base at line 3.`,
+    );
+  });
+
+  test("inheritance chains across several stages", () => {
+    const text = [
+      "FROM debian:13 AS a",
+      "USER app",
+      "FROM a AS b",
+      "RUN true",
+      "FROM b AS c",
+      "FROM c",
+      "",
+    ].join("\n");
+    const u = user(text);
+    expect(u).toMatchObject({ isRoot: false, user: "app", line: 2 });
+    expect(u.reason).toContain("FROM c at line 6, FROM b at line 5, FROM a at line 3");
+  });
+
+  test("a USER root in an ancestor is inherited as root", () => {
+    expect(user("FROM debian:13 AS a\nUSER root\nFROM a\n").isRoot).toBe(true);
+  });
+
+  test("a USER in the stage overrides the inherited user", () => {
+    expect(user("FROM debian:13 AS a\nUSER 1000\nFROM a\nUSER root\n").isRoot).toBe(true);
+    expect(user("FROM debian:13 AS a\nUSER root\nFROM a\nUSER 1000\n").isRoot).toBe(false);
+  });
+
+  test("inheriting from a stage on a distroless nonroot base", () => {
+    const u = user(`FROM ${DISTROLESS}:nonroot AS rt\nFROM rt\nCOPY a /a\n`);
+    expect(u.isRoot).toBe(false);
+    expect(u.reason).toBe(
+      `Stage #1 (line 2) and the stages it is built from (FROM rt at line 2) have no USER instruction, and the base image ${DISTROLESS}:nonroot is known to run as the non-root user 65532 (uid 65532) (stage 'rt', line 1).`,
+    );
+  });
+
+  test("stage names are matched case-insensitively, AS in any case", () => {
+    const df = Dockerfile.parse("FROM debian:13 as Build\nUSER 1000\nFROM BUILD AS Final\n");
+    expect(df.stages.map((s) => s.name)).toEqual(["build", "final"]);
+    expect(df.finalStage.parentStage).toBe("build");
+    expect(df.runtimeUser.isRoot).toBe(false);
+  });
+
+  test("a FROM naming a later stage is an image, not that stage", () => {
+    const df = Dockerfile.parse("FROM later\nFROM debian:13 AS later\nUSER 1000\n", {
+      target: "later",
+    });
+    expect(df.stages[0].parentStage).toBeUndefined();
+    expect(
+      Dockerfile.parse("FROM debian:13 AS x\nUSER 1\nFROM later\nFROM x AS later\n").runtimeUser
+        .isRoot,
+    ).toBe(false);
+  });
+
+  test("target selects the stage", () => {
+    const text =
+      "FROM debian:13 AS dev\nUSER root\nFROM debian:13 AS prod\nUSER 1000\nFROM dev AS test\n";
+    expect(user(text).isRoot).toBe(true);
+    expect(user(text, { target: "prod" })).toMatchObject({ isRoot: false, uid: 1000 });
+    expect(user(text, { target: "PROD" }).isRoot).toBe(false);
+    expect(Dockerfile.parse(text, { target: "prod" }).finalStage.index).toBe(1);
+  });
+
+  test("stages record name, base image, parent, platform and lines", () => {
+    const df = Dockerfile.parse(
+      [
+        "ARG RUST=1.91",
+        "FROM --platform=$BUILDPLATFORM rust:${RUST}-trixie AS build",
+        "RUN cargo build \\",
+        "  --release",
+        "",
+        "FROM --platform=linux/amd64 gcr.io/distroless/cc-debian13:nonroot@sha256:" +
+          "b".repeat(64),
+        "COPY --from=build /a /a",
+        "",
+      ].join("\n"),
+    );
+    expect(df.stages).toEqual([
+      {
+        index: 0,
+        name: "build",
+        baseImage: "rust:1.91-trixie",
+        platform: "$BUILDPLATFORM",
+        line: 2,
+        endLine: 4,
+      },
+      {
+        index: 1,
+        baseImage: `gcr.io/distroless/cc-debian13:nonroot@sha256:${"b".repeat(64)}`,
+        platform: "linux/amd64",
+        line: 6,
+        endLine: 7,
+      },
+    ]);
+    expect(df.finalStage).toBe(df.stages[1]);
+    expect(df.runtimeUser.isRoot).toBe(false);
+  });
+});
+
+describe("variables in USER", () => {
+  test.each([
+    ["ARG U=1000\nUSER $U", false, "1000"],
+    ["ARG U=1000\nUSER ${U}", false, "1000"],
+    ["ARG U=0\nUSER ${U}", true, "0"],
+    ["ENV U=1000\nUSER $U", false, "1000"],
+    ["ENV U 1000\nUSER $U", false, "1000"],
+    ['ENV U="1000"\nUSER $U', false, "1000"],
+    ["ARG U\nUSER ${U:-1000}", false, "1000"],
+    ["ARG U=\nUSER ${U:-1000}", false, "1000"],
+    ["ARG U=\nUSER ${U-1000}", true, ""],
+    ["ARG U\nUSER ${U-1000}", false, "1000"],
+    ["ARG U=0\nUSER ${U:-1000}", true, "0"],
+    ["ARG U=x\nUSER ${U:+1000}", false, "1000"],
+    ["ARG U\nUSER ${U:+1000}", true, ""],
+    ["ARG U=app\nUSER $U:$U", false, "app:app"],
+    ["ARG G=1\nUSER 1000:$G", false, "1000:1"],
+    ["ARG A=10 B=00\nUSER $A$B", false, "1000"],
+    ["ARG A=1000\nENV U=$A\nUSER $U", false, "1000"],
+    ["ENV U=1000\nARG U=0\nUSER $U", false, "1000"],
+    ["ARG U=0\nENV U=1000\nUSER $U", false, "1000"],
+    ["ENV A=1000\nENV A=0 B=$A\nUSER $B", false, "1000"],
+    ["USER '$U'", false, "$U"],
+    ["ARG U=1000\nUSER \\$U", false, "$U"],
+  ])("%j", (body, isRoot, resolved) => {
+    const u = user(`FROM debian:13\n${body}\n`);
+    expect(u.isRoot).toBe(isRoot);
+    expect(u.user).toBe(resolved);
+  });
+
+  test("an undeclared variable is not proven (the base image may set it)", () => {
+    const u = user("FROM debian:13\nUSER $APP_UID\n");
+    expect(u).toMatchObject({ isRoot: true, user: "$APP_UID", line: 2 });
+    expect(u.reason).toBe(
+      'USER "$APP_UID" at line 2 in stage #0 cannot be resolved: variable APP_UID has no known value (give the variable an ARG default or pass it as a build argument).',
+    );
+    expect(user("FROM debian:13\nUSER ${APP_UID:-1000}\n").isRoot).toBe(true);
+  });
+
+  test("on scratch nothing else can define a variable", () => {
+    expect(user("FROM scratch\nUSER ${APP_UID:-1000}\n").isRoot).toBe(false);
+  });
+
+  test("build arguments override ARG defaults, only for declared ARGs", () => {
+    const text = "FROM debian:13\nARG U=1000\nUSER $U\n";
+    expect(user(text, { buildArgs: { U: "0" } }).isRoot).toBe(true);
+    expect(user(text, { buildArgs: { U: "2000" } })).toMatchObject({ isRoot: false, uid: 2000 });
+    expect(user("FROM debian:13\nARG U\nUSER $U\n", { buildArgs: { U: "1000" } }).isRoot).toBe(
+      false,
+    );
+    // Not declared in the stage: Docker ignores the build argument.
+    expect(user("FROM debian:13\nUSER $U\n", { buildArgs: { U: "1000" } }).isRoot).toBe(true);
+  });
+
+  test("ENV wins over a build argument for the same name", () => {
+    const text = "FROM debian:13\nARG U=5\nENV U=1000\nUSER $U\n";
+    expect(user(text, { buildArgs: { U: "0" } }).isRoot).toBe(false);
+  });
+
+  test("ARGs before the first FROM are visible in a stage only when re-declared", () => {
+    expect(user("ARG U=1000\nFROM debian:13\nUSER $U\n").isRoot).toBe(true);
+    expect(user("ARG U=1000\nFROM debian:13\nARG U\nUSER $U\n")).toMatchObject({
+      isRoot: false,
+      uid: 1000,
+    });
+    expect(
+      user("ARG U=1000\nFROM debian:13\nARG U\nUSER $U\n", { buildArgs: { U: "0" } }).isRoot,
+    ).toBe(true);
+    // A stage default wins over the global default.
+    expect(user("ARG U=0\nFROM debian:13\nARG U=1000\nUSER $U\n").isRoot).toBe(false);
+  });
+
+  test("ARGs before the first FROM are used in FROM lines", () => {
+    const text = "ARG BASE=gcr.io/distroless/cc-debian13\nARG TAG=nonroot\nFROM ${BASE}:${TAG}\n";
+    expect(Dockerfile.parse(text).stages[0].baseImage).toBe(`${DISTROLESS}:nonroot`);
+    expect(user(text).isRoot).toBe(false);
+    expect(user(text, { buildArgs: { TAG: "latest" } }).isRoot).toBe(true);
+    expect(user("ARG BASE=debian:13 AS_BUILD\nFROM $BASE\n").isRoot).toBe(true);
+  });
+
+  test("a FROM with an unresolvable variable is not proven", () => {
+    const u = user("ARG BASE\nFROM ${BASE:?required}\n");
+    expect(u.isRoot).toBe(true);
+    expect(u.reason).toContain("could not be resolved");
+    expect(user("FROM $TARGETPLATFORM_IMAGE\n").isRoot).toBe(true);
+  });
+
+  test("a FROM whose variable names an earlier stage inherits from it", () => {
+    const text = "ARG STAGE=prod\nFROM debian:13 AS prod\nUSER 1000\nFROM ${STAGE}\n";
+    expect(Dockerfile.parse(text).finalStage.parentStage).toBe("prod");
+    expect(user(text).isRoot).toBe(false);
+  });
+
+  test("ENV is inherited by FROM <stage>, ARG is not", () => {
+    expect(user("FROM debian:13 AS a\nENV U=1000\nFROM a\nUSER $U\n").isRoot).toBe(false);
+    expect(user("FROM debian:13 AS a\nARG U=1000\nFROM a\nUSER $U\n").isRoot).toBe(true);
+  });
+
+  test("token build arguments are unknown", () => {
+    const token = "${TfToken[TOKEN.1]}";
+    expect(user("FROM debian:13\nARG U=1000\nUSER $U\n", { buildArgs: { U: token } }).isRoot).toBe(
+      true,
+    );
+  });
+
+  test("variables are only resolved with what is declared before the USER line", () => {
+    expect(user("FROM debian:13\nUSER $U\nARG U=1000\n").isRoot).toBe(true);
+  });
+});
+
+describe("syntax forms", () => {
+  test("lowercase keywords", () => {
+    const df = Dockerfile.parse("from debian:13 as build\nuser 1000\nfrom build\n");
+    expect(df.stages).toHaveLength(2);
+    expect(df.runtimeUser).toMatchObject({ isRoot: false, uid: 1000 });
+  });
+
+  test("comments are not instructions", () => {
+    expect(user("FROM debian:13\n# USER 1000\nRUN true # USER 1000\n").isRoot).toBe(true);
+    expect(user("FROM debian:13\nUSER 1000\n# USER root\n").isRoot).toBe(false);
+  });
+
+  test("line continuations, with comments inside", () => {
+    const text = "FROM debian:13\nUSER \\\n  1000\nRUN echo a \\\n# USER root\n  && echo b\n";
+    expect(user(text)).toMatchObject({ isRoot: false, uid: 1000, line: 2 });
+  });
+
+  test("the escape directive changes the continuation character", () => {
+    const text = "# escape=`\nFROM debian:13\nUSER `\n  1000\nRUN dir c:\\ `\n  && echo\n";
+    expect(user(text)).toMatchObject({ isRoot: false, uid: 1000 });
+    // With the default escape, a backtick is just a character.
+    const plain = "FROM debian:13\nUSER `\n";
+    expect(user(plain).isRoot).toBe(false);
+  });
+
+  test("heredocs are not instructions", () => {
+    const text = [
+      "FROM debian:13",
+      "USER 1000",
+      "RUN <<EOF",
+      "USER root",
+      "FROM scratch",
+      "EOF",
+      "COPY <<-CONF /etc/app.conf",
+      "\tUSER 0",
+      "\tCONF",
+      "",
+    ].join("\n");
+    const df = Dockerfile.parse(text);
+    expect(df.stages).toHaveLength(1);
+    expect(df.runtimeUser).toMatchObject({ isRoot: false, uid: 1000, line: 2 });
+  });
+
+  test("CRLF line endings and a byte order mark", () => {
+    const df = Dockerfile.parse("\uFEFFFROM debian:13 AS a\r\nUSER 1000\r\n");
+    expect(df.stages[0].name).toBe("a");
+    expect(df.runtimeUser.isRoot).toBe(false);
+  });
+
+  test("Windows-style escape with variables", () => {
+    const text = "# escape=`\nARG U=1000\nFROM debian:13\nARG U\nUSER `$U\n";
+    // `$ escapes the dollar: the user is the literal "$U".
+    expect(user(text)).toMatchObject({ isRoot: false, user: "$U" });
+  });
+});

@@ -1,0 +1,505 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { App, Lazy, Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { Dockerfile } from "../../src/dockerfile/dockerfile";
+import { ContainerImage, ContainerImageProps } from "../../src/image/container-image";
+import { DockerRepository } from "../../src/image/docker-repository";
+
+/** Synthesized Terraform JSON, navigated freely in assertions. */
+type TfJson = ReturnType<typeof JSON.parse>;
+
+const NONROOT = [
+  "FROM rust:1.90-trixie AS build",
+  "WORKDIR /src",
+  "COPY . .",
+  "RUN cargo build --release",
+  "",
+  "FROM gcr.io/distroless/cc-debian13:nonroot AS runtime",
+  "COPY --from=build /src/target/release/api /app",
+  "USER 65532:65532",
+  'ENTRYPOINT ["/app"]',
+  "",
+].join("\n");
+
+const ROOT = ["FROM debian:trixie-slim", "COPY app /app", 'ENTRYPOINT ["/app"]', ""].join("\n");
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function write(dir: string, rel: string, content: string): void {
+  const file = path.join(dir, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+/** A build context with a non-root Dockerfile, a .dockerignore and an ignored target/. */
+function fixture(files: { [rel: string]: string } = {}, into?: string): string {
+  const dir = into ?? tempDir("image-context-");
+  const all: { [rel: string]: string } = {
+    Dockerfile: NONROOT,
+    ".dockerignore": "target\n",
+    "src/main.rs": "fn main() {}\n",
+    "Cargo.toml": '[package]\nname = "api"\n',
+    "target/release/api": "binary",
+    ...files,
+  };
+  for (const [rel, content] of Object.entries(all)) {
+    write(dir, rel, content);
+  }
+  return dir;
+}
+
+interface Built {
+  readonly json: TfJson;
+  readonly text: string;
+  readonly stack: TerraformStack;
+  readonly image: ContainerImage;
+  readonly outdir: string;
+}
+
+function build(props: Partial<ContainerImageProps> & { directory: string }, pushed = true): Built {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "stack");
+  new GoogleProvider(stack, "google", { project: "p" });
+  const repository = pushed
+    ? new DockerRepository(stack, "Repo", {
+        location: "europe-west1",
+        project: "my-project",
+        repositoryId: "images",
+      })
+    : undefined;
+  const image = new ContainerImage(stack, "Image", { repository, imageName: "api", ...props });
+  new TerraformOutput(stack, "imageRef", { value: image.imageRef });
+  const text = Testing.synth(stack, true);
+  return { json: JSON.parse(text), text, stack, image, outdir: app.outdir };
+}
+
+function only(json: TfJson, type: string): TfJson {
+  const values = Object.values(json.resource?.[type] ?? {});
+  expect(values).toHaveLength(1);
+  return values[0];
+}
+
+function make(props: Partial<ContainerImageProps>, pushed = false): () => ContainerImage {
+  return () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const repository = pushed
+      ? new DockerRepository(stack, "Repo", { location: "us", project: "p", repositoryId: "r" })
+      : undefined;
+    return new ContainerImage(stack, "Image", { directory: fixture(), repository, ...props });
+  };
+}
+
+const OWNER = "ContainerImage 'stack/Image'";
+const URI = "europe-west1-docker.pkg.dev/my-project/images/api";
+
+describe("ContainerImage", () => {
+  test("a pushed image: docker_image build, docker_registry_image push, imageRef by digest", () => {
+    const directory = fixture();
+    const { json, image, outdir } = build({
+      directory,
+      buildArgs: { PROFILE: "release" },
+      target: "runtime",
+    });
+    expect(image.tag).toMatch(/^[0-9a-f]{64}$/);
+    expect(image.isPushed).toBe(true);
+    expect(image.localImageName).toBe(`${URI}:${image.tag}`);
+
+    const dockerImage = only(json, "docker_image");
+    const stackDir = path.resolve(outdir, "stacks", "stack");
+    const context = path.relative(stackDir, directory).split(path.sep).join("/");
+    expect(dockerImage).toEqual({
+      provider: "docker",
+      name: `${URI}:${image.tag}`,
+      platform: "linux/amd64",
+      keep_locally: true,
+      triggers: { fingerprint: image.tag },
+      build: {
+        context,
+        dockerfile: `${context}/Dockerfile`,
+        platform: "linux/amd64",
+        build_args: { PROFILE: "release" },
+        target: "runtime",
+      },
+    });
+    expect(context.startsWith("../")).toBe(true);
+
+    const [imageName] = Object.keys(json.resource.docker_image);
+    const registryImage = only(json, "docker_registry_image");
+    expect(registryImage).toEqual({
+      provider: "docker",
+      name: `${URI}:${image.tag}`,
+      keep_remotely: true,
+      triggers: { fingerprint: image.tag },
+      depends_on: [`docker_image.${imageName}`],
+    });
+    const [registryName] = Object.keys(json.resource.docker_registry_image);
+    expect(json.output.imageRef.value).toBe(
+      `${URI}@\${docker_registry_image.${registryName}.sha256_digest}`,
+    );
+  });
+
+  test("the library declares the docker provider with Artifact Registry auth", () => {
+    const { json } = build({ directory: fixture() });
+    const [configName] = Object.keys(json.data.google_client_config);
+    expect(json.provider.docker).toEqual([
+      {
+        registry_auth: [
+          {
+            address: "europe-west1-docker.pkg.dev",
+            username: "oauth2accesstoken",
+            password: `\${data.google_client_config.${configName}.access_token}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  test("a local-only image is built, not pushed, and needs no Google data source", () => {
+    const { json, image } = build({ directory: fixture() }, false);
+    expect(image.isPushed).toBe(false);
+    expect(image.registryImage).toBeUndefined();
+    expect(json.resource.docker_registry_image).toBeUndefined();
+    expect(json.data).toBeUndefined();
+    expect(json.provider.docker).toEqual([{}]);
+    expect(only(json, "docker_image").name).toBe(`api:${image.tag}`);
+    expect(image.imageRef).toBe(`api:${image.tag}`);
+    expect(image.localImageName).toBe(`api:${image.tag}`);
+  });
+
+  test("the tag follows the sources, not ignored files", () => {
+    const directory = fixture();
+    const tag = () => make({ directory })().tag;
+    const first = tag();
+    expect(tag()).toBe(first);
+    write(directory, "target/release/api", "rebuilt binary");
+    expect(tag()).toBe(first);
+    write(directory, "src/main.rs", 'fn main() { println!("changed"); }\n');
+    expect(tag()).not.toBe(first);
+  });
+
+  test("build args, target and platform change the tag", () => {
+    const directory = fixture();
+    const tags = [
+      make({ directory })().tag,
+      make({ directory, buildArgs: { A: "1" } })().tag,
+      make({ directory, buildArgs: { A: "2" } })().tag,
+      make({ directory, target: "runtime" })().tag,
+      make({ directory, platform: "linux/arm64" })().tag,
+      make({ directory, imageName: "other" })().tag,
+    ];
+    expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  test("a root Dockerfile is refused with the fix in the message", () => {
+    const directory = fixture({ Dockerfile: ROOT });
+    const displayName = path.posix.join(directory.split(path.sep).join("/"), "Dockerfile");
+    let message = "";
+    try {
+      make({ directory })();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(
+      message.startsWith(
+        `${OWNER}: ${displayName} stage #0 (line 1) is not proven to run as a non-root user: `,
+      ),
+    ).toBe(true);
+    expect(
+      message.endsWith(
+        'Fix: add "USER 65532:65532" to the final stage, or build it FROM a distroless ":nonroot" image such as gcr.io/distroless/cc-debian13:nonroot.',
+      ),
+    ).toBe(true);
+  });
+
+  test("a root target stage is refused even when the last stage is non-root", () => {
+    const directory = fixture();
+    expect(make({ directory, target: "build" })).toThrow(
+      /stage 'build' \(line 1\) is not proven to run as a non-root user/,
+    );
+  });
+
+  test("runtimeUser and dockerfile describe the analysed Dockerfile", () => {
+    const image = make({ directory: fixture() })();
+    expect(image.runtimeUser.isRoot).toBe(false);
+    expect(image.runtimeUser.uid).toBe(65532);
+    expect(image.dockerfile.finalStage.name).toBe("runtime");
+  });
+
+  test("an unknown target names the target prop and the stages", () => {
+    expect(make({ target: "nope" })).toThrow(
+      new RegExp(
+        `^${escape(OWNER)}: invalid target: must be one of the stage names of .*Dockerfile: 'build', 'runtime'\\. Got: "nope"$`,
+      ),
+    );
+  });
+
+  test("a Dockerfile in a subdirectory", () => {
+    const directory = fixture({ "docker/Dockerfile": NONROOT });
+    const { json } = build({ directory, dockerfile: "docker/Dockerfile" });
+    const dockerImage = only(json, "docker_image");
+    expect(dockerImage.build.dockerfile).toBe(`${dockerImage.build.context}/docker/Dockerfile`);
+  });
+
+  describe("generated Dockerfile", () => {
+    test("is written under the stack's assets, referenced by a relative path", () => {
+      const directory = fixture({ Dockerfile: ROOT });
+      const before = fs.readdirSync(directory).sort();
+      const generated = Dockerfile.parse(NONROOT, { displayName: "generated Dockerfile" });
+      const app = Testing.app();
+      const stack = new TerraformStack(app, "stack");
+      const image = new ContainerImage(stack, "Image", {
+        directory,
+        imageName: "api",
+        generatedDockerfile: generated,
+      });
+      const json = JSON.parse(Testing.synth(stack));
+      const dockerfile = only(json, "docker_image").build.dockerfile;
+      expect(dockerfile).toMatch(/^assets\/[^/]+\/[0-9a-f]{32}\/Dockerfile$/);
+      expect(image.dockerfile.render()).toBe(NONROOT);
+      // The source tree is untouched.
+      expect(fs.readdirSync(directory).sort()).toEqual(before);
+
+      // A full synth writes the file to <outdir>/stacks/<stack>/<path>.
+      const outdir = tempDir("image-outdir-");
+      const fullApp = new App({ outdir });
+      const fullStack = new TerraformStack(fullApp, "stack");
+      new ContainerImage(fullStack, "Image", {
+        directory,
+        imageName: "api",
+        generatedDockerfile: generated,
+      });
+      fullApp.synth();
+      const written = path.join(outdir, "stacks", "stack", ...dockerfile.split("/"));
+      expect(fs.readFileSync(written, "utf8")).toBe(NONROOT);
+    });
+
+    test("is checked for a non-root user too", () => {
+      const generated = Dockerfile.parse(ROOT, { displayName: "generated Dockerfile" });
+      expect(make({ generatedDockerfile: generated })).toThrow(
+        /^ContainerImage 'stack\/Image': generated Dockerfile stage #0 \(line 1\) is not proven to run as a non-root user: /,
+      );
+    });
+
+    test("with a target", () => {
+      const generated = Dockerfile.parse(NONROOT);
+      const image = make({
+        generatedDockerfile: generated,
+        target: "runtime",
+        buildArgs: { X: "1" },
+      })();
+      expect(image.dockerfile.finalStage.name).toBe("runtime");
+      expect(make({ generatedDockerfile: generated, target: "build" })).toThrow(
+        /stage 'build' \(line 1\) is not proven to run as a non-root user/,
+      );
+    });
+
+    test("is exclusive with dockerfile", () => {
+      expect(
+        make({ generatedDockerfile: Dockerfile.parse(NONROOT), dockerfile: "Dockerfile" }),
+      ).toThrow(
+        `${OWNER}: invalid dockerfile: must not be set together with generatedDockerfile (use one or the other). Got: "Dockerfile"`,
+      );
+    });
+  });
+
+  test("two checkouts give identical JSON", () => {
+    const synthIn = (checkout: string): string => {
+      const directory = fixture({}, path.join(checkout, "services", "api"));
+      fixture({}, path.join(checkout, "services", "web"));
+      const app = new App({ outdir: path.join(checkout, "cdktf.out") });
+      const stack = new TerraformStack(app, "prod");
+      new GoogleProvider(stack, "google", { project: "p" });
+      const repository = new DockerRepository(stack, "Repo", { location: "us" });
+      new ContainerImage(stack, "Api", { directory, repository });
+      new ContainerImage(stack, "Web", {
+        directory: path.join(checkout, "services", "web"),
+        repository,
+        generatedDockerfile: Dockerfile.parse(NONROOT),
+      });
+      new ContainerImage(stack, "Local", { directory });
+      app.synth();
+      return fs.readFileSync(
+        path.join(checkout, "cdktf.out", "stacks", "prod", "cdk.tf.json"),
+        "utf8",
+      );
+    };
+    const a = tempDir("checkout-a-");
+    const b = tempDir("checkout-b-");
+    const jsonA = synthIn(a);
+    const jsonB = synthIn(b);
+    expect(jsonA).toBe(jsonB);
+    expect(jsonA).not.toContain(a);
+    expect(jsonA).not.toContain(os.tmpdir());
+    const parsed = JSON.parse(jsonA);
+    const contexts = Object.values(parsed.resource.docker_image).map(
+      (r: TfJson) => r.build.context,
+    );
+    expect(contexts.sort()).toEqual([
+      "../../../services/api",
+      "../../../services/api",
+      "../../../services/web",
+    ]);
+  });
+
+  test("two images share one docker provider with one registry_auth per host", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "stack");
+    new GoogleProvider(stack, "google", { project: "p" });
+    const eu = new DockerRepository(stack, "Eu", { location: "europe-west1", project: "p" });
+    const us = new DockerRepository(stack, "Us", { location: "us", project: "p" });
+    const directory = fixture();
+    new ContainerImage(stack, "A", { directory, repository: eu });
+    new ContainerImage(stack, "B", { directory, repository: eu });
+    new ContainerImage(stack, "C", { directory, repository: us });
+    new ContainerImage(stack, "D", { directory });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(json.provider.docker).toHaveLength(1);
+    expect(json.provider.docker[0].registry_auth.map((a: TfJson) => a.address)).toEqual([
+      "europe-west1-docker.pkg.dev",
+      "us-docker.pkg.dev",
+    ]);
+    expect(Object.keys(json.data.google_client_config)).toHaveLength(1);
+    expect(Object.keys(json.resource.docker_image)).toHaveLength(4);
+  });
+
+  test("a docker provider the user declared is reused", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "stack");
+    new GoogleProvider(stack, "google", { project: "p" });
+    new DockerProvider(stack, "docker", { host: "ssh://builder" });
+    const repository = new DockerRepository(stack, "Repo", { location: "us", project: "p" });
+    new ContainerImage(stack, "Image", { directory: fixture(), repository });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(json.provider.docker).toHaveLength(1);
+    expect(json.provider.docker[0].host).toBe("ssh://builder");
+    expect(json.provider.docker[0].registry_auth).toHaveLength(1);
+  });
+
+  test("the default image name comes from the construct path", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const image = new ContainerImage(stack, "My_Api", { directory: fixture() });
+    expect(image.imageName).toBe("my-api");
+  });
+
+  test("warnings of the Dockerfile analysis become annotations", () => {
+    const directory = fixture({
+      Dockerfile:
+        'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nUSER 65532\nENTRYPOINT ["/app"]\n',
+    });
+    const image = make({ directory })();
+    const warnings = image.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
+    expect(warnings.some((w) => /Dockerfile line 1: CR006 /.test(w))).toBe(true);
+  });
+
+  test("error findings of the Dockerfile analysis become error annotations that stop synth", () => {
+    const directory = fixture({
+      Dockerfile:
+        "FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nUSER 65532\nCMD /app --serve\n",
+    });
+    const app = new App({ outdir: tempDir("image-outdir-") });
+    const stack = new TerraformStack(app, "stack");
+    const image = new ContainerImage(stack, "Image", { directory });
+    const errors = image.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => m.data);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/Dockerfile line 4: CR003 /);
+    expect(() => app.synth()).toThrow(/CR003/);
+  });
+
+  test("symlinks out of the context are reported as a warning", () => {
+    const directory = fixture();
+    fs.symlinkSync("/etc/passwd", path.join(directory, "passwd"));
+    const image = make({ directory })();
+    const warnings = image.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
+    expect(warnings).toContain(
+      `${OWNER}: 1 symlink in the build context points outside it (passwd -> /etc/passwd). Docker sends the link, not the file it points to, so that file is not in the image.`,
+    );
+  });
+
+  describe("validation", () => {
+    test("directory", () => {
+      expect(make({ directory: "/does/not/exist" })).toThrow(
+        `${OWNER}: invalid directory: must be an existing directory (the Docker build context). Got: "/does/not/exist"`,
+      );
+      expect(make({ directory: "" })).toThrow(
+        `${OWNER}: invalid directory: must be a non-empty string. Got: ""`,
+      );
+    });
+
+    test.each(["/etc/Dockerfile", "../Dockerfile", "..", "."])(
+      "dockerfile %j is rejected",
+      (dockerfile) => {
+        expect(make({ dockerfile })).toThrow(
+          `${OWNER}: invalid dockerfile: must be a path relative to directory, inside it (e.g. "Dockerfile" or "docker/Dockerfile"). Got: ${JSON.stringify(dockerfile)}`,
+        );
+      },
+    );
+
+    test("a missing dockerfile is rejected", () => {
+      const directory = fixture();
+      expect(make({ directory, dockerfile: "Dockerfile.prod" })).toThrow(
+        `${OWNER}: invalid dockerfile: must name an existing file inside directory ${JSON.stringify(directory)}. Got: "Dockerfile.prod"`,
+      );
+      expect(make({ directory, dockerfile: "src" })).toThrow(
+        "invalid dockerfile: must name an existing file",
+      );
+    });
+
+    test.each(["linux/amd64", "linux/arm64", "linux/arm/v7", "windows/amd64"])(
+      "platform %s is accepted",
+      (platform) => {
+        expect(make({ platform })).not.toThrow();
+      },
+    );
+
+    test.each(["", "amd64", "linux", "Linux/AMD64", "linux/amd64/v8/x", "linux/ amd64"])(
+      "platform %j is rejected",
+      (platform) => {
+        expect(make({ platform })).toThrow(`${OWNER}: invalid platform:`);
+      },
+    );
+
+    test("a pushed image for another platform than linux/amd64 gets a warning", () => {
+      const pushed = make({ platform: "linux/arm64" }, true)();
+      expect(pushed.node.metadata.map((m) => m.data)).toContain(
+        `${OWNER}: platform is "linux/arm64", but Cloud Run runs linux/amd64 images only.`,
+      );
+      const local = make({ platform: "linux/arm64" })();
+      expect(local.node.metadata.map((m) => m.data)).not.toContain(
+        `${OWNER}: platform is "linux/arm64", but Cloud Run runs linux/amd64 images only.`,
+      );
+    });
+
+    test.each(["Api", "api:1", "-api", "a//b", ""])("imageName %j is rejected", (imageName) => {
+      expect(make({ imageName })).toThrow(`${OWNER}: invalid imageName:`);
+    });
+
+    test("build args", () => {
+      expect(make({ buildArgs: { "1X": "a" } })).toThrow(
+        `${OWNER}: invalid buildArgs: keys must be letters, digits and '_', not starting with a digit. Got: "1X"`,
+      );
+      expect(make({ buildArgs: { "A-B": "a" } })).toThrow("invalid buildArgs: keys must be");
+      expect(make({ buildArgs: { A: Lazy.stringValue({ produce: () => "x" }) } })).toThrow(
+        `${OWNER}: invalid buildArgs["A"]: must be a string known at synth (build args are part of the image's content fingerprint), not a token.`,
+      );
+      expect(make({ buildArgs: { _A1: "", b: "x y" } })).not.toThrow();
+    });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

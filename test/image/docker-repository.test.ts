@@ -1,0 +1,374 @@
+import * as fc from "fast-check";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import "cdktf/lib/testing/adapters/jest";
+import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
+import { DockerRepository, DockerRepositoryProps } from "../../src/image/docker-repository";
+import { defaultRepositoryId } from "../../src/image/names";
+
+/** Synthesized Terraform JSON, navigated freely in assertions. */
+type TfJson = ReturnType<typeof JSON.parse>;
+
+const OWNER = "DockerRepository 'stack/Repo'";
+
+function synthText(build: (stack: TerraformStack) => void): string {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "stack");
+  new GoogleProvider(stack, "google", { project: "p" });
+  build(stack);
+  return Testing.synth(stack, true);
+}
+
+function synth(build: (stack: TerraformStack) => void): TfJson {
+  return JSON.parse(synthText(build));
+}
+
+function repositories(json: TfJson): TfJson[] {
+  return Object.values(json.resource?.google_artifact_registry_repository ?? {});
+}
+
+function members(json: TfJson): TfJson[] {
+  return Object.values(json.resource?.google_artifact_registry_repository_iam_member ?? {});
+}
+
+function make(props: Partial<DockerRepositoryProps>): () => void {
+  return () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    new DockerRepository(stack, "Repo", { location: "europe-west1", ...props });
+  };
+}
+
+describe("DockerRepository", () => {
+  test("maps props to a DOCKER repository with cleanup policies on by default", () => {
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", {
+        location: "europe-west1",
+        project: "my-project",
+        repositoryId: "images",
+        description: "Service images",
+        labels: { team: "platform", env: "" },
+      });
+    });
+    expect(repositories(json)).toEqual([
+      {
+        format: "DOCKER",
+        location: "europe-west1",
+        project: "my-project",
+        repository_id: "images",
+        description: "Service images",
+        labels: { team: "platform", env: "" },
+        docker_config: { immutable_tags: false },
+        cleanup_policies: [
+          { id: "keep-recent-versions", action: "KEEP", most_recent_versions: { keep_count: 10 } },
+          {
+            id: "delete-untagged",
+            action: "DELETE",
+            condition: { tag_state: "UNTAGGED", older_than: "604800s" },
+          },
+        ],
+      },
+    ]);
+  });
+
+  test("cleanup policy props", () => {
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", {
+        location: "us",
+        repositoryId: "images",
+        keepRecentVersions: 3,
+        deleteUntaggedAfterDays: 1,
+        deleteTaggedAfterDays: 30,
+        cleanupPolicyDryRun: true,
+        immutableTags: true,
+      });
+    });
+    const [repo] = repositories(json);
+    expect(repo.cleanup_policies).toEqual([
+      { id: "keep-recent-versions", action: "KEEP", most_recent_versions: { keep_count: 3 } },
+      {
+        id: "delete-untagged",
+        action: "DELETE",
+        condition: { tag_state: "UNTAGGED", older_than: "86400s" },
+      },
+      {
+        id: "delete-old-tagged",
+        action: "DELETE",
+        condition: { tag_state: "TAGGED", older_than: "2592000s" },
+      },
+    ]);
+    expect(repo.cleanup_policy_dry_run).toBe(true);
+    expect(repo.docker_config).toEqual({ immutable_tags: true });
+  });
+
+  test("cleanupPolicies: false declares no policies", () => {
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", { location: "us", cleanupPolicies: false });
+    });
+    const [repo] = repositories(json);
+    expect(repo.cleanup_policies).toBeUndefined();
+    expect(repo.cleanup_policy_dry_run).toBeUndefined();
+  });
+
+  test("registryHost, imageUri and project", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const repo = new DockerRepository(stack, "Repo", {
+      location: "europe-west1",
+      project: "my-project",
+      repositoryId: "images",
+    });
+    expect(repo.registryHost).toBe("europe-west1-docker.pkg.dev");
+    expect(repo.imageUri("api")).toBe("europe-west1-docker.pkg.dev/my-project/images/api");
+    expect(repo.imageUri("team/web.app_v2")).toBe(
+      "europe-west1-docker.pkg.dev/my-project/images/team/web.app_v2",
+    );
+    expect(repo.project).toBe("my-project");
+    expect(repo.location).toBe("europe-west1");
+    expect(repo.repositoryId).toBe("images");
+  });
+
+  test("without project, project is the repository's project attribute", () => {
+    const json = synth((stack) => {
+      const repo = new DockerRepository(stack, "Repo", { location: "us", repositoryId: "images" });
+      new TerraformOutput(stack, "project", { value: repo.project });
+      new TerraformOutput(stack, "uri", { value: repo.imageUri("api") });
+    });
+    const [name] = Object.keys(json.resource.google_artifact_registry_repository);
+    expect(json.output.project.value).toBe(
+      `\${google_artifact_registry_repository.${name}.project}`,
+    );
+    expect(json.output.uri.value).toBe(
+      `us-docker.pkg.dev/\${google_artifact_registry_repository.${name}.project}/images/api`,
+    );
+  });
+
+  test("the default repository ID is derived from the construct path, valid and stable", () => {
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", { location: "us" });
+    });
+    const [repo] = repositories(json);
+    expect(repo.repository_id).toBe(defaultRepositoryId("stack/Repo"));
+    expect(repo.repository_id).toMatch(/^stack-repo-[0-9a-f]{8}$/);
+  });
+
+  test("default repository IDs are always valid (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (p) => {
+        expect(defaultRepositoryId(p)).toMatch(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+    expect(defaultRepositoryId("a/B")).not.toBe(defaultRepositoryId("a/b"));
+  });
+
+  describe("validation", () => {
+    test.each(["europe-west1", "us-central1", "northamerica-northeast2", "us", "europe", "asia"])(
+      "location %s is accepted",
+      (location) => {
+        expect(make({ location })).not.toThrow();
+      },
+    );
+
+    test.each(["", "EU", "europe-west", "us-central1-a", "global", "eu"])(
+      "location %j is rejected",
+      (location) => {
+        expect(make({ location })).toThrow(
+          `${OWNER}: invalid location: must be a Google Cloud region such as europe-west1, or a multi-region (us, europe, asia). Got: ${JSON.stringify(location)}`,
+        );
+      },
+    );
+
+    test.each(["a", "images", "my-repo-1", "a".repeat(63)])("repositoryId %s is accepted", (id) => {
+      expect(make({ repositoryId: id })).not.toThrow();
+    });
+
+    test.each(["", "1repo", "Repo", "repo-", "my_repo", "a".repeat(64)])(
+      "repositoryId %j is rejected",
+      (id) => {
+        expect(make({ repositoryId: id })).toThrow(
+          `${OWNER}: invalid repositoryId: must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen. Got: ${JSON.stringify(id)}`,
+        );
+      },
+    );
+
+    test("labels: accepted", () => {
+      const labels: { [key: string]: string } = { a: "", "k_1-x": "v_1-x" };
+      for (let i = 0; i < 62; i++) {
+        labels[`l${i}`] = "x".repeat(63);
+      }
+      expect(make({ labels })).not.toThrow();
+    });
+
+    test("labels: bad key, bad value, too many", () => {
+      expect(make({ labels: { Team: "x" } })).toThrow(
+        `${OWNER}: invalid labels: keys must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter. Got: "Team"`,
+      );
+      expect(make({ labels: { ["a".repeat(64)]: "x" } })).toThrow("invalid labels: keys must be");
+      expect(make({ labels: { team: "Platform" } })).toThrow(
+        `${OWNER}: invalid labels["team"]: values must be at most 63 lowercase letters, digits, '_' or '-'. Got: "Platform"`,
+      );
+      expect(make({ labels: { team: "x".repeat(64) } })).toThrow('invalid labels["team"]');
+      const many: { [key: string]: string } = {};
+      for (let i = 0; i < 65; i++) {
+        many[`l${i}`] = "x";
+      }
+      expect(make({ labels: many })).toThrow(
+        `${OWNER}: invalid labels: must have at most 64 entries (has 65)`,
+      );
+    });
+
+    test.each([
+      ["keepRecentVersions", 0],
+      ["keepRecentVersions", 1.5],
+      ["deleteUntaggedAfterDays", 0],
+      ["deleteUntaggedAfterDays", -1],
+      ["deleteTaggedAfterDays", 0],
+    ])("%s %p is rejected", (prop, value) => {
+      expect(make({ [prop]: value })).toThrow(
+        `${OWNER}: invalid ${prop}: must be a whole number of at least 1. Got: ${value}`,
+      );
+    });
+
+    test.each([
+      ["keepRecentVersions", 1],
+      ["deleteUntaggedAfterDays", 1],
+      ["deleteTaggedAfterDays", 365],
+    ])("%s %p is accepted", (prop, value) => {
+      expect(make({ [prop]: value })).not.toThrow();
+    });
+
+    test("imageUri validates the image name", () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const repo = new DockerRepository(stack, "Repo", { location: "us", repositoryId: "r" });
+      for (const bad of ["", "Api", "api:latest", "api@sha256:x", "-api", "api-", "a//b", "a..b"]) {
+        expect(() => repo.imageUri(bad)).toThrow(
+          `${OWNER}: invalid imageName: must be one or more '/'-separated components of lowercase letters and digits, separated inside a component by '.', '_', '__' or hyphens (at most 255 characters). Got: ${JSON.stringify(bad)}`,
+        );
+      }
+      for (const good of ["api", "a.b", "a_b", "a__b", "a--b", "team/api", "x9"]) {
+        expect(() => repo.imageUri(good)).not.toThrow();
+      }
+    });
+  });
+
+  describe("fromRepositoryAttributes", () => {
+    test("creates no repository; project falls back to google_client_config", () => {
+      const json = synth((stack) => {
+        const repo = DockerRepository.fromRepositoryAttributes(stack, "Existing", {
+          location: "europe-west1",
+          repositoryId: "shared",
+        });
+        new TerraformOutput(stack, "uri", { value: repo.imageUri("api") });
+        expect(repo.resource).toBeUndefined();
+        expect(repo.registryHost).toBe("europe-west1-docker.pkg.dev");
+      });
+      expect(json.resource?.google_artifact_registry_repository).toBeUndefined();
+      const configs = Object.keys(json.data.google_client_config);
+      expect(configs).toHaveLength(1);
+      expect(json.output.uri.value).toBe(
+        `europe-west1-docker.pkg.dev/\${data.google_client_config.${configs[0]}.project}/shared/api`,
+      );
+    });
+
+    test("with a project, no data source is needed", () => {
+      const json = synth((stack) => {
+        const repo = DockerRepository.fromRepositoryAttributes(stack, "Existing", {
+          location: "us",
+          repositoryId: "shared",
+          project: "other",
+        });
+        expect(repo.imageUri("api")).toBe("us-docker.pkg.dev/other/shared/api");
+        repo.grantReader("serviceAccount:run@p.iam.gserviceaccount.com");
+      });
+      expect(json.data).toBeUndefined();
+      expect(members(json)).toEqual([
+        {
+          project: "other",
+          location: "us",
+          repository: "shared",
+          role: "roles/artifactregistry.reader",
+          member: "serviceAccount:run@p.iam.gserviceaccount.com",
+        },
+      ]);
+    });
+
+    test("validates the attributes", () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      expect(() =>
+        DockerRepository.fromRepositoryAttributes(stack, "A", {
+          location: "mars",
+          repositoryId: "x",
+        }),
+      ).toThrow("DockerRepository 'stack/A': invalid location:");
+      expect(() =>
+        DockerRepository.fromRepositoryAttributes(stack, "B", {
+          location: "us",
+          repositoryId: "X",
+        }),
+      ).toThrow("DockerRepository 'stack/B': invalid repositoryId:");
+    });
+  });
+
+  describe("grants", () => {
+    test("grantReader and grantWriter declare repository IAM members, once per member and role", () => {
+      const text = synthText((stack) => {
+        const repo = new DockerRepository(stack, "Repo", {
+          location: "us",
+          project: "p",
+          repositoryId: "images",
+        });
+        repo.grantReader("serviceAccount:run@p.iam.gserviceaccount.com");
+        repo.grantReader("serviceAccount:run@p.iam.gserviceaccount.com");
+        repo.grantWriter("serviceAccount:run@p.iam.gserviceaccount.com");
+        repo.grantWriter("group:ci@example.com");
+        repo.grantWriter("group:ci@example.com");
+      });
+      const json = JSON.parse(text);
+      const all = members(json);
+      expect(all).toHaveLength(3);
+      const [name] = Object.keys(json.resource.google_artifact_registry_repository);
+      const repositoryRef = `\${google_artifact_registry_repository.${name}.repository_id}`;
+      expect(text).toHaveResourceWithProperties(ArtifactRegistryRepositoryIamMember, {
+        project: "p",
+        location: "us",
+        repository: repositoryRef,
+        role: "roles/artifactregistry.reader",
+        member: "serviceAccount:run@p.iam.gserviceaccount.com",
+      });
+      expect(
+        all
+          .filter((m) => m.role === "roles/artifactregistry.writer")
+          .map((m) => m.member)
+          .sort(),
+      ).toEqual(["group:ci@example.com", "serviceAccount:run@p.iam.gserviceaccount.com"]);
+    });
+
+    test("malformed members are rejected", () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      const repo = new DockerRepository(stack, "Repo", { location: "us" });
+      for (const bad of [
+        "",
+        "run@p.iam.gserviceaccount.com",
+        "serviceAccount:",
+        "user:bob",
+        "everyone",
+      ]) {
+        expect(() => repo.grantReader(bad)).toThrow(`${OWNER}: invalid grantReader member:`);
+        expect(() => repo.grantWriter(bad)).toThrow(`${OWNER}: invalid grantWriter member:`);
+      }
+    });
+
+    test("public readers are allowed with a warning; public writers are refused", () => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, "stack");
+      const repo = new DockerRepository(stack, "Repo", { location: "us" });
+      repo.grantReader("allUsers");
+      const warnings = repo.node.metadata.filter((m) => m.type === "@cdktf/warn");
+      expect(warnings.map((w) => w.data)).toEqual([
+        `${OWNER}: allUsers can pull every image of this repository (the repository is public).`,
+      ]);
+      expect(() => repo.grantWriter("allAuthenticatedUsers")).toThrow(
+        `${OWNER}: invalid grantWriter member: must not be public (allUsers, allAuthenticatedUsers): anyone could push images. Got: "allAuthenticatedUsers"`,
+      );
+    });
+  });
+});

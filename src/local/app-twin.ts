@@ -1,0 +1,77 @@
+/**
+ * The local twin of a `CloudRunApp` (behind `CloudRunApp.local()`). This module is not
+ * re-exported by `src/index.ts`.
+ * @internal
+ */
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
+import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
+import { deriveServiceName, validateServiceName } from "../cloud-run/limits";
+import { ContainerImage } from "../image/container-image";
+import { invalidProp, ownerName } from "../util/validation";
+import { LocalService, LocalServiceOptions } from "./local-service";
+
+/**
+ * Builds a local-only image from the app's build settings (same directory, Dockerfile, build
+ * args, target, platform and image name; no repository, no push) and runs it as a
+ * `LocalService` with the app's service name, port, environment, CPU and memory. `options`
+ * override or add local settings (e.g. `hostPort`, extra `environment`).
+ *
+ * The construct tree mirrors `CloudRunApp`: `<id>/Image` and `<id>/Service`. Cloud Run–only
+ * props (region, project, scaling, IAM, probes, VPC, ...) are ignored; secrets, which come from
+ * Secret Manager on Cloud Run, are not set locally (a warning names them).
+ * @internal
+ */
+export function localTwin(
+  scope: Construct,
+  id: string,
+  props: CloudRunAppProps,
+  options: LocalServiceOptions = {},
+): LocalService {
+  const group = new Construct(scope, id);
+  const owner = ownerName("CloudRunApp", group.node.path);
+  if (props === undefined || props === null) {
+    throw invalidProp(owner, "props", "are required: the CloudRunApp's props", props);
+  }
+  const serviceName = options.serviceName ?? props.serviceName ?? deriveServiceName(id);
+  if (serviceName === undefined) {
+    throw invalidProp(
+      owner,
+      "serviceName",
+      "cannot be derived from the construct id (it has no letter); set serviceName",
+      id,
+    );
+  }
+  validateServiceName(owner, serviceName);
+
+  const image = new ContainerImage(group, "Image", {
+    directory: props.directory,
+    dockerfile: props.dockerfile,
+    generatedDockerfile: props.generatedDockerfile,
+    buildArgs: props.buildArgs,
+    target: props.target,
+    imageName: props.imageName ?? serviceName,
+    platform: props.platform,
+  });
+
+  const environment = { ...(props.environment ?? {}), ...(options.environment ?? {}) };
+  const service = new LocalService(group, "Service", {
+    ...options,
+    serviceName,
+    image,
+    port: options.port ?? props.port,
+    cpu: options.cpu ?? props.cpu,
+    memory: options.memory ?? props.memory,
+    environment,
+  });
+
+  const missing = Object.keys(props.secrets ?? {}).filter((name) => !(name in environment));
+  if (missing.length > 0) {
+    Annotations.of(service).addWarning(
+      `${ownerName("LocalService", service.node.path)}: ${missing.join(", ")} ` +
+        `${missing.length === 1 ? "is a secret" : "are secrets"} from Secret Manager on Cloud Run and ` +
+        `${missing.length === 1 ? "is" : "are"} not set locally; pass local values in the options' environment.`,
+    );
+  }
+  return service;
+}

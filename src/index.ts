@@ -8,3 +8,5 @@ export * from "./cloud-run/settings";
 export * from "./cloud-run/probe";
 export * from "./cloud-run/cloud-run-service";
 export * from "./cloud-run/cloud-run-app";
+export * from "./local/restart-policy";
+export * from "./local/local-service";

@@ -18,7 +18,7 @@ export interface RustCargoChefOptions {
    * The Rust toolchain version, e.g. "1.91" or "1.91.1". It selects the builder image
    * `lukemathwalker/cargo-chef:latest-rust-<rustVersion>-trixie` (Debian 13, the same release as
    * the runtime).
-   * @default "1.91"
+   * @default "1.95"
    */
   readonly rustVersion?: string;
 

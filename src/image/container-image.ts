@@ -179,22 +179,25 @@ export class ContainerImage extends Construct {
       );
     } else {
       dockerfilePath = checkDockerfile(owner, directory, props.directory, props.dockerfile);
-      const displayName = path.posix.join(toPosix(props.directory), dockerfilePath);
       const absolute = path.join(directory, ...dockerfilePath.split("/"));
+      const displayName = displayPath(absolute);
       base = analyse(owner, () => Dockerfile.fromFile(absolute, { buildArgs, displayName }));
     }
     this.dockerfile =
       props.target === undefined ? base : withTarget(owner, base, buildArgs, props.target);
     this.dockerfile.assertNonRoot(owner);
     this.runtimeUser = this.dockerfile.runtimeUser;
+    // Info findings (e.g. "pin base images by digest") stay in `dockerfile.findings`: printed on
+    // every synth they would drown the warnings.
     for (const finding of this.dockerfile.findings) {
+      if (finding.severity === FindingSeverity.INFO) {
+        continue;
+      }
       const text = `${this.dockerfile.displayName} line ${finding.line}: ${finding.ruleId} ${finding.message}`;
       if (finding.severity === FindingSeverity.ERROR) {
         Annotations.of(this).addError(text);
-      } else if (finding.severity === FindingSeverity.WARNING) {
-        Annotations.of(this).addWarning(text);
       } else {
-        Annotations.of(this).addInfo(text);
+        Annotations.of(this).addWarning(text);
       }
     }
 
@@ -482,4 +485,16 @@ function generatedDockerfileAsset(scope: Construct, text: string): TerraformAsse
     type: AssetType.FILE,
     assetHash: hash.slice(0, 32),
   });
+}
+
+/**
+ * How a Dockerfile path appears in messages: relative to the working directory when it lies
+ * below it (so messages do not depend on where the project is checked out), absolute otherwise.
+ */
+function displayPath(absolute: string): string {
+  const relative = path.relative(process.cwd(), absolute);
+  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
+    return toPosix(absolute);
+  }
+  return toPosix(relative);
 }

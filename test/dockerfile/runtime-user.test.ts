@@ -410,3 +410,18 @@ describe("syntax forms", () => {
     expect(user(text)).toMatchObject({ isRoot: false, user: "$U" });
   });
 });
+
+describe("ONBUILD", () => {
+  test("an ONBUILD USER in a parent stage is not proven for the child", () => {
+    const u = user("FROM debian:13 AS a\nUSER 1000\nONBUILD USER root\nFROM a\nCOPY x /x\n");
+    expect(u.isRoot).toBe(true);
+    expect(u.line).toBe(3);
+    expect(u.reason).toContain("ONBUILD trigger");
+  });
+
+  test("a USER in the child overrides the trigger, and the trigger does not apply to its own stage", () => {
+    expect(user("FROM debian:13 AS a\nONBUILD USER root\nFROM a\nUSER 1000\n").isRoot).toBe(false);
+    expect(user("FROM debian:13 AS a\nUSER 1000\nONBUILD USER root\n").isRoot).toBe(false);
+    expect(user("FROM debian:13 AS a\nUSER 1000\nONBUILD RUN id\nFROM a\n").isRoot).toBe(false);
+  });
+});

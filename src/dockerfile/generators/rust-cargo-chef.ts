@@ -5,7 +5,7 @@ import { checkBoolean, checkPort, checkString, checkWorkdir } from "./validate-o
 const OWNER = "Dockerfile.rustCargoChef";
 
 /** The default Rust toolchain of the generated builder stages. */
-export const DEFAULT_RUST_VERSION = "1.91";
+export const DEFAULT_RUST_VERSION = "1.95";
 
 const MUSL_TARGET = "x86_64-unknown-linux-musl";
 

@@ -9,6 +9,7 @@ import {
   Env,
   From,
   Instruction,
+  Onbuild,
 } from "dockerfile-ast";
 import { DockerfileStage, RuntimeUser } from "../types";
 import {
@@ -506,12 +507,48 @@ export class Analysis {
         origin = this.baseOrigin(i);
         break;
       }
+      const trigger = this.onbuildUser(model.parentIndex);
+      if (trigger) {
+        origin = trigger;
+        break;
+      }
       i = model.parentIndex;
     }
     for (const v of visited) {
       this.origins.set(v, origin);
     }
     return origin;
+  }
+
+  /**
+   * An `ONBUILD USER` in a stage runs in every stage built FROM it, before that stage's own
+   * instructions. Triggers are not evaluated, so such a user is never proven.
+   */
+  private onbuildUser(parentIndex: number): UserOrigin | undefined {
+    const parent = this.stages[parentIndex];
+    let found: UserOrigin | undefined;
+    for (const instruction of parent.instructions) {
+      if (instruction.getKeyword() !== "ONBUILD") {
+        continue;
+      }
+      const onbuild = instruction as Onbuild;
+      if ((onbuild.getTriggerWord() ?? "").toUpperCase() !== "USER") {
+        continue;
+      }
+      const raw = (onbuild.getTriggerInstruction()?.getArgumentsContent() ?? "").trim();
+      found = {
+        kind: "user",
+        stageIndex: parentIndex,
+        line: lineOf(instruction),
+        raw,
+        user: raw,
+        isRoot: true,
+        verdict:
+          `is an ONBUILD trigger that runs in every stage built FROM stage ` +
+          `${stageLabel(parent.stage)}, and ONBUILD triggers are not evaluated`,
+      };
+    }
+    return found;
   }
 
   private baseOrigin(index: number): UserOrigin {

@@ -1,0 +1,223 @@
+import * as fs from "fs";
+import * as path from "path";
+import { App, Testing } from "cdktf";
+import { ComposedStack } from "../../examples/composed-stack/main";
+import { EXAMPLE_DOCKERFILES } from "../../examples/dockerfiles";
+import { RustServiceStack } from "../../examples/rust-service/main";
+import { exampleConfig } from "../../examples/config";
+
+const config = { projectId: "example-project", region: "europe-west1" };
+
+interface TfJson {
+  resource: { [type: string]: { [id: string]: { [key: string]: unknown } } };
+  data?: { [type: string]: { [id: string]: { [key: string]: unknown } } };
+  provider: { [type: string]: { [key: string]: unknown }[] };
+  terraform: { backend?: { [type: string]: { [key: string]: unknown } } };
+  output: { [name: string]: { value: string } };
+}
+
+function resources(json: TfJson, type: string): { [key: string]: unknown }[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+describe("example Dockerfiles", () => {
+  test.each(
+    EXAMPLE_DOCKERFILES.map((e) => [path.relative(process.cwd(), e.path), e.dockerfile] as const),
+  )(
+    "%s is what its generator renders (regenerate: npx ts-node --swc scripts/generate-dockerfiles.ts)",
+    (file, dockerfile) => {
+      expect(fs.readFileSync(file, "utf8")).toBe(dockerfile().render());
+    },
+  );
+
+  test("the Rust example's Dockerfile has the four cargo-chef stages and runs as uid 65532", () => {
+    const dockerfile = EXAMPLE_DOCKERFILES[0].dockerfile();
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(["planner", "cacher", "builder", "final"]);
+    expect(dockerfile.finalStage.baseImage).toBe("gcr.io/distroless/cc-debian13:nonroot");
+    expect(dockerfile.runtimeUser).toMatchObject({ isRoot: false, uid: 65532 });
+  });
+});
+
+describe("examples/config", () => {
+  test("placeholders let synth run without an account; the environment overrides them", () => {
+    expect(exampleConfig({})).toEqual({ projectId: "my-gcp-project", region: "europe-west1" });
+    expect(
+      exampleConfig({ GOOGLE_CLOUD_PROJECT: "p-1", GOOGLE_CLOUD_REGION: "us-central1" }),
+    ).toEqual({ projectId: "p-1", region: "us-central1" });
+  });
+});
+
+describe("examples/rust-service", () => {
+  // Paths in the JSON are relative to the stack's output directory, as under `cdktf synth`.
+  const app = new App({ outdir: "cdktf.out", skipValidation: false });
+  const stack = new RustServiceStack(app, "rust-service", config);
+  const text = Testing.synth(stack, true);
+  const json = JSON.parse(text) as TfJson;
+
+  test("deploys one public Cloud Run service with probes on /healthz", () => {
+    const [service] = resources(json, "google_cloud_run_v2_service");
+    expect(service).toMatchObject({
+      name: "cloud-run-app",
+      location: "europe-west1",
+      deletion_protection: false,
+      template: {
+        containers: [
+          {
+            ports: { container_port: 8080 },
+            startup_probe: { http_get: { path: "/healthz" } },
+            liveness_probe: { http_get: { path: "/healthz" } },
+          },
+        ],
+      },
+    });
+    const invokers = resources(json, "google_cloud_run_v2_service_iam_member");
+    expect(invokers).toEqual([
+      expect.objectContaining({ member: "allUsers", role: "roles/run.invoker" }),
+    ]);
+  });
+
+  test("runs the pushed image pinned by digest, built for linux/amd64", () => {
+    const [service] = resources(json, "google_cloud_run_v2_service") as {
+      template: { containers: { image: string }[] };
+    }[];
+    expect(service.template.containers[0].image).toMatch(
+      /^europe-west1-docker\.pkg\.dev\/.+\/cloud-run-app@\$\{docker_registry_image\.[^.]+\.sha256_digest\}$/,
+    );
+    const [image] = resources(json, "docker_image");
+    expect(image).toMatchObject({ platform: "linux/amd64", build: { platform: "linux/amd64" } });
+    expect(resources(json, "docker_registry_image")).toHaveLength(1);
+  });
+
+  test("has its own service account and no project-level roles", () => {
+    expect(resources(json, "google_service_account")).toHaveLength(1);
+    expect(Object.keys(json.resource).filter((t) => t.startsWith("google_project_iam"))).toEqual(
+      [],
+    );
+  });
+
+  test("declares the docker provider with Artifact Registry auth", () => {
+    expect(json.provider.docker).toEqual([
+      {
+        registry_auth: [
+          expect.objectContaining({
+            address: "europe-west1-docker.pkg.dev",
+            username: "oauth2accesstoken",
+          }),
+        ],
+      },
+    ]);
+  });
+
+  test("outputs the URL and the digest-pinned image", () => {
+    expect(Object.keys(json.output).sort()).toEqual(["image", "url"]);
+  });
+
+  test("contains no absolute path of this machine", () => {
+    expect(text).not.toContain(process.cwd());
+    expect(json.resource.docker_image).toEqual({
+      [Object.keys(json.resource.docker_image)[0]]: expect.objectContaining({
+        build: expect.objectContaining({
+          context: "../../../examples/rust-service",
+          dockerfile: "../../../examples/rust-service/Dockerfile",
+        }),
+      }),
+    });
+  });
+});
+
+describe("examples/composed-stack", () => {
+  function synth(env: NodeJS.ProcessEnv = {}): TfJson {
+    const app = Testing.app();
+    return JSON.parse(Testing.synth(new ComposedStack(app, "composed-stack", config, env), true));
+  }
+  const json = synth();
+
+  test("two services share one repository, each with its own service account", () => {
+    expect(resources(json, "google_artifact_registry_repository")).toHaveLength(1);
+    expect(
+      resources(json, "google_cloud_run_v2_service")
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["composed-api", "composed-worker"]);
+    expect(resources(json, "google_service_account")).toHaveLength(2);
+    expect(json.provider.docker).toHaveLength(1);
+  });
+
+  test("only the api is public; the api's identity may invoke the worker", () => {
+    const members = resources(json, "google_cloud_run_v2_service_iam_member") as {
+      member: string;
+      name: string;
+    }[];
+    const publicGrants = members.filter((m) => m.member === "allUsers");
+    expect(publicGrants).toHaveLength(1);
+    expect(publicGrants[0].name).toContain("google_cloud_run_v2_service.api_");
+    const workerGrants = members.filter((m) =>
+      m.name.includes("google_cloud_run_v2_service.worker_"),
+    );
+    expect(workerGrants).toEqual([
+      expect.objectContaining({
+        role: "roles/run.invoker",
+        member: expect.stringMatching(/^serviceAccount:\$\{google_service_account\.api_/),
+      }),
+    ]);
+  });
+
+  test("the worker reads the secret created in the stack, pinned, with an accessor grant", () => {
+    const worker = resources(json, "google_cloud_run_v2_service").find(
+      (s) => s.name === "composed-worker",
+    ) as { template: { containers: { env: { name: string; value_source?: unknown }[] }[] } };
+    const env = worker.template.containers[0].env;
+    expect(env).toContainEqual({
+      name: "WORKER_TOKEN",
+      value_source: {
+        secret_key_ref: {
+          secret: expect.stringContaining("google_secret_manager_secret.worker-token"),
+          version: expect.stringContaining("google_secret_manager_secret_version.worker-token-v"),
+        },
+      },
+    });
+    const accessors = resources(json, "google_secret_manager_secret_iam_member");
+    expect(accessors).toEqual([
+      expect.objectContaining({
+        role: "roles/secretmanager.secretAccessor",
+        member: expect.stringMatching(/^serviceAccount:\$\{google_service_account\.worker_/),
+      }),
+    ]);
+  });
+
+  test("lives beside hand-written resources: the bucket grant goes to the worker's identity", () => {
+    expect(resources(json, "google_storage_bucket")).toHaveLength(1);
+    expect(resources(json, "google_storage_bucket_iam_member")).toEqual([
+      expect.objectContaining({
+        role: "roles/storage.objectCreator",
+        member: expect.stringMatching(/^serviceAccount:\$\{google_service_account\.worker_/),
+      }),
+    ]);
+  });
+
+  test("uses a GCS backend when TF_STATE_BUCKET is set, the local backend otherwise", () => {
+    expect(json.terraform.backend?.gcs).toBeUndefined();
+    const remote = synth({ TF_STATE_BUCKET: "my-state" });
+    expect(remote.terraform.backend).toEqual({
+      gcs: { bucket: "my-state", prefix: "cdktf/composed-stack" },
+    });
+  });
+
+  test("outputs both URLs", () => {
+    expect(Object.keys(json.output).sort()).toEqual(["api_url", "worker_url"]);
+  });
+});
+
+describe("examples/main.ts (the root app)", () => {
+  test("cdktf.json runs it", () => {
+    const cdktf = JSON.parse(fs.readFileSync("cdktf.json", "utf8")) as { app: string };
+    expect(cdktf.app).toContain("examples/main.ts");
+  });
+
+  test("both example stacks synthesize into one app without conflicts", () => {
+    const app = new App({ outdir: fs.mkdtempSync(`${require("os").tmpdir()}/examples-`) });
+    new RustServiceStack(app, "rust-service", config);
+    new ComposedStack(app, "composed-stack", config, {});
+    expect(() => app.synth()).not.toThrow();
+  });
+});

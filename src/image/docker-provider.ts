@@ -37,10 +37,36 @@ function isDockerProvider(construct: unknown): construct is DockerProvider {
  */
 export function dockerProviderFor(scope: Construct, registryHost?: string): DockerProvider {
   const stack = TerraformStack.of(scope);
-  const provider = findDockerProvider(stack) ?? new DockerProvider(stack, PROVIDER_ID, {});
+  const provider = findDockerProvider(stack) ?? declareDockerProvider(stack);
   if (registryHost !== undefined) {
     ensureRegistryAuth(provider, registryHost);
   }
+  return provider;
+}
+
+function declareDockerProvider(stack: TerraformStack): DockerProvider {
+  const provider = new DockerProvider(stack, PROVIDER_ID, {});
+  // A default (unaliased) docker provider declared by the user after the library declared its
+  // own would make two default configurations, which Terraform refuses: say so at synth.
+  stack.node.addValidation({
+    validate: () =>
+      stack.node
+        .findAll()
+        .filter(
+          (c) =>
+            c !== provider &&
+            isDockerProvider(c) &&
+            c.alias === undefined &&
+            TerraformStack.of(c) === stack,
+        )
+        .map(
+          (c) =>
+            `Stack '${stack.node.path}' has two default docker providers: '${c.node.path}' and ` +
+            `'${provider.node.path}', declared by cdktf-cloud-run for its images. Declare your ` +
+            `DockerProvider before the first ContainerImage, CloudRunApp or LocalService so that ` +
+            `the library reuses it, or give yours an alias.`,
+        ),
+  });
   return provider;
 }
 

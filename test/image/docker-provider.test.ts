@@ -120,3 +120,21 @@ describe("dockerProviderFor", () => {
     expect(registryHostOf("gcr.io")).toBe("gcr.io");
   });
 });
+
+describe("a docker provider declared after the library's own", () => {
+  test("fails synth with a message that says how to fix it", () => {
+    const stack = new TerraformStack(Testing.app(), "late");
+    dockerProviderFor(stack);
+    new DockerProvider(stack, "mine", {});
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /Stack 'late' has two default docker providers: 'late\/mine' and 'late\/cdktf-cloud-run-docker'.*Declare your DockerProvider before the first ContainerImage/s,
+    );
+  });
+
+  test("an aliased docker provider declared later is fine", () => {
+    const stack = new TerraformStack(Testing.app(), "ok");
+    dockerProviderFor(stack);
+    new DockerProvider(stack, "remote", { alias: "remote", host: "ssh://build-host" });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+});

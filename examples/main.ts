@@ -4,9 +4,10 @@
  */
 import { App } from "cdktf";
 import { ComposedStack } from "./composed-stack/main";
-import { RustServiceStack } from "./rust-service/main";
+import { RustServiceLocalStack, RustServiceStack } from "./rust-service/main";
 
 const app = new App();
 new RustServiceStack(app, "rust-service");
+new RustServiceLocalStack(app, "rust-service-local");
 new ComposedStack(app, "composed-stack");
 app.synth();

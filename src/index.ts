@@ -10,3 +10,5 @@ export * from "./cloud-run/cloud-run-service";
 export * from "./cloud-run/cloud-run-app";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
+export * from "./security/posture-rule";
+export * from "./security/security-posture";

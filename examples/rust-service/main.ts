@@ -2,7 +2,7 @@ import * as path from "path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { CloudRunApp, Probe } from "../../src";
+import { CloudRunApp, CloudRunAppProps, LocalService, Probe } from "../../src";
 import { ExampleConfig, exampleConfig } from "../config";
 
 /**
@@ -20,20 +20,7 @@ export class RustServiceStack extends TerraformStack {
 
     new GoogleProvider(this, "google", { project: config.projectId, region: config.region });
 
-    this.app = new CloudRunApp(this, "cloud-run-app", {
-      region: config.region,
-      directory: __dirname,
-      serviceName: "cloud-run-app",
-      // A demo: anyone may call it. Services are private unless this is set.
-      allowUnauthenticated: true,
-      cpu: "1",
-      memory: "512Mi",
-      maxInstances: 3,
-      startupProbe: Probe.http({ path: "/healthz", periodSeconds: 2, failureThreshold: 15 }),
-      livenessProbe: Probe.http({ path: "/healthz", periodSeconds: 30 }),
-      // A demo must be removable with `cdktf destroy`; production services keep the default (true).
-      deletionProtection: false,
-    });
+    this.app = new CloudRunApp(this, "cloud-run-app", rustServiceProps(config));
 
     new TerraformOutput(this, "url", {
       value: this.app.url,
@@ -44,6 +31,45 @@ export class RustServiceStack extends TerraformStack {
       description: "The image Cloud Run runs, pinned by digest",
     });
   }
+}
+
+/**
+ * The same service on this machine's Docker engine: the same Dockerfile, non-root proof, port,
+ * environment and CPU/memory limits, with Cloud Run's container contract (PORT, K_SERVICE,
+ * K_REVISION, K_CONFIGURATION, a read-only root with an in-memory /tmp). Nothing is pushed and no
+ * Google Cloud provider is needed:
+ *
+ *   npx cdktf deploy rust-service-local   # then open the printed url
+ */
+export class RustServiceLocalStack extends TerraformStack {
+  public readonly service: LocalService;
+
+  constructor(scope: Construct, id: string, config: ExampleConfig = exampleConfig()) {
+    super(scope, id);
+    this.service = CloudRunApp.local(this, "cloud-run-app", rustServiceProps(config));
+    new TerraformOutput(this, "url", {
+      value: this.service.url,
+      description: "URL of the service on this machine",
+    });
+  }
+}
+
+/** The app's settings, shared by the Cloud Run stack and its local twin. */
+export function rustServiceProps(config: ExampleConfig): CloudRunAppProps {
+  return {
+    region: config.region,
+    directory: __dirname,
+    serviceName: "cloud-run-app",
+    // A demo: anyone may call it. Services are private unless this is set.
+    allowUnauthenticated: true,
+    cpu: "1",
+    memory: "512Mi",
+    maxInstances: 3,
+    startupProbe: Probe.http({ path: "/healthz", periodSeconds: 2, failureThreshold: 15 }),
+    livenessProbe: Probe.http({ path: "/healthz", periodSeconds: 30 }),
+    // A demo must be removable with `cdktf destroy`; production services keep the default (true).
+    deletionProtection: false,
+  };
 }
 
 /** The directory of the Rust service (its build context). */

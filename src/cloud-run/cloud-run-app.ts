@@ -2,9 +2,11 @@ import { Construct } from "constructs";
 import type { Dockerfile } from "../dockerfile/dockerfile";
 import { ContainerImage } from "../image/container-image";
 import { DockerRepository } from "../image/docker-repository";
-import { invalidProp, ownerName } from "../util/validation";
+import { localTwin } from "../local/app-twin";
+import type { LocalService, LocalServiceOptions } from "../local/local-service";
+import { ownerName } from "../util/validation";
 import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
-import { deriveServiceName, validateRegion, validateServiceName } from "./limits";
+import { resolveServiceName, validateRegion } from "./limits";
 
 /**
  * Properties of a {@link CloudRunApp}: the service settings plus what to build.
@@ -77,20 +79,34 @@ export class CloudRunApp extends Construct {
   /** The HTTPS URL of the service, known at apply. */
   public readonly url: string;
 
+  /**
+   * The local twin of an app: the same build (directory, Dockerfile, build args, target,
+   * platform, image name) as a local-only image, never pushed, run on the machine's Docker engine
+   * by a `LocalService` with the app's service name, port, environment, CPU and memory. It needs
+   * no Google provider: put it in its own stack, e.g. `new CloudRunApp(cloud, "api", props)` in
+   * one stack and `CloudRunApp.local(local, "api", props)` in another.
+   *
+   * Cloud Run–only props (region, project, scaling, IAM, probes, VPC, ...) are ignored; secrets
+   * are not set locally (a warning names them). The construct tree is `<id>/Image` and
+   * `<id>/Service`.
+   *
+   * @param options local settings that override or add to the app's (e.g. `hostPort`,
+   * `environment` for the secrets)
+   */
+  public static local(
+    scope: Construct,
+    id: string,
+    props: CloudRunAppProps,
+    options?: LocalServiceOptions,
+  ): LocalService {
+    return localTwin(scope, id, props, options);
+  }
+
   constructor(scope: Construct, id: string, props: CloudRunAppProps) {
     super(scope, id);
     const owner = ownerName("CloudRunApp", this.node.path);
     validateRegion(owner, props.region);
-    const serviceName = props.serviceName ?? deriveServiceName(id);
-    if (serviceName === undefined) {
-      throw invalidProp(
-        owner,
-        "serviceName",
-        "cannot be derived from the construct id (it has no letter); set serviceName",
-        id,
-      );
-    }
-    validateServiceName(owner, serviceName);
+    const serviceName = resolveServiceName(owner, id, props.serviceName);
 
     this.repository =
       props.repository ??

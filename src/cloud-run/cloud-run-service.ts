@@ -15,9 +15,10 @@ import { Construct, IConstruct } from "constructs";
 import { deriveAccountId } from "../iam/account-id";
 import { PUBLIC_MEMBERS, validateMember, validateServiceAccountEmail } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
+import { registerService } from "../security/internal/register";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import {
-  deriveServiceName,
+  resolveServiceName,
   resolveRuntime,
   validateDescription,
   validateEnvName,
@@ -31,7 +32,6 @@ import {
   validateScaling,
   validateSecretName,
   validateSecretVersion,
-  validateServiceName,
   validateTimeoutSeconds,
 } from "./limits";
 import { CLIENT_IGNORE_CHANGES, DEFAULTS } from "./defaults";
@@ -334,19 +334,7 @@ export class CloudRunService extends Construct {
 
     // --- names and placement
     validateRegion(owner, props.region);
-    let serviceName = props.serviceName;
-    if (serviceName === undefined) {
-      serviceName = deriveServiceName(id);
-      if (serviceName === undefined) {
-        throw invalidProp(
-          owner,
-          "serviceName",
-          "cannot be derived from the construct id (it has no letter); set serviceName",
-          id,
-        );
-      }
-    }
-    validateServiceName(owner, serviceName);
+    const serviceName = resolveServiceName(owner, id, props.serviceName);
     validateDescription(owner, props.description);
     this.serviceName = serviceName;
     this.region = props.region;
@@ -454,6 +442,7 @@ export class CloudRunService extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validateUniqueness() });
+    registerService(this, props.allowUnauthenticated ?? false);
   }
 
   /**

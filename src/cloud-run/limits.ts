@@ -112,6 +112,24 @@ export function deriveServiceName(id: string): string | undefined {
   return name.length > 0 ? name : undefined;
 }
 
+/**
+ * The service name a construct uses: the one given, validated, or the one derived from its id.
+ * @internal
+ */
+export function resolveServiceName(owner: string, id: string, given: string | undefined): string {
+  const name = given ?? deriveServiceName(id);
+  if (name === undefined) {
+    throw invalidProp(
+      owner,
+      "serviceName",
+      "cannot be derived from the construct id (it has no letter); set serviceName",
+      id,
+    );
+  }
+  validateServiceName(owner, name);
+  return name;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Region
 

@@ -6,7 +6,7 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
-import { deriveServiceName, validateServiceName } from "../cloud-run/limits";
+import { resolveServiceName } from "../cloud-run/limits";
 import { ContainerImage } from "../image/container-image";
 import { invalidProp, ownerName } from "../util/validation";
 import { LocalService, LocalServiceOptions } from "./local-service";
@@ -33,16 +33,7 @@ export function localTwin(
   if (props === undefined || props === null) {
     throw invalidProp(owner, "props", "are required: the CloudRunApp's props", props);
   }
-  const serviceName = options.serviceName ?? props.serviceName ?? deriveServiceName(id);
-  if (serviceName === undefined) {
-    throw invalidProp(
-      owner,
-      "serviceName",
-      "cannot be derived from the construct id (it has no letter); set serviceName",
-      id,
-    );
-  }
-  validateServiceName(owner, serviceName);
+  const serviceName = resolveServiceName(owner, id, options.serviceName ?? props.serviceName);
 
   const image = new ContainerImage(group, "Image", {
     directory: props.directory,

@@ -3,11 +3,10 @@ import { Annotations, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULTS } from "../cloud-run/defaults";
 import {
-  deriveServiceName,
+  resolveServiceName,
   validateEnvName,
   validateEnvValue,
   validatePort,
-  validateServiceName,
 } from "../cloud-run/limits";
 import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
@@ -183,19 +182,7 @@ export class LocalService extends Construct {
     this.image = props.image;
 
     // --- names
-    let serviceName = props.serviceName;
-    if (serviceName === undefined) {
-      serviceName = deriveServiceName(id);
-      if (serviceName === undefined) {
-        throw invalidProp(
-          owner,
-          "serviceName",
-          "cannot be derived from the construct id (it has no letter); set serviceName",
-          id,
-        );
-      }
-    }
-    validateServiceName(owner, serviceName);
+    const serviceName = resolveServiceName(owner, id, props.serviceName);
     this.serviceName = serviceName;
     this.revision = `${serviceName}-local-${props.image.tag.slice(0, 8)}`;
     this.containerName = props.containerName ?? serviceName;

@@ -3,7 +3,7 @@ import * as path from "path";
 import { App, Testing } from "cdktf";
 import { ComposedStack } from "../../examples/composed-stack/main";
 import { EXAMPLE_DOCKERFILES } from "../../examples/dockerfiles";
-import { RustServiceStack } from "../../examples/rust-service/main";
+import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
 import { exampleConfig } from "../../examples/config";
 
 const config = { projectId: "example-project", region: "europe-west1" };
@@ -125,6 +125,42 @@ describe("examples/rust-service", () => {
   });
 });
 
+describe("examples/rust-service (local stack)", () => {
+  const app = new App({ outdir: "cdktf.out" });
+  const json = JSON.parse(
+    Testing.synth(new RustServiceLocalStack(app, "rust-service-local", config), true),
+  ) as TfJson;
+
+  test("runs the service on this machine's Docker engine, on loopback, with Cloud Run's contract", () => {
+    const [container] = resources(json, "docker_container");
+    expect(container).toMatchObject({
+      name: "cloud-run-app",
+      init: true,
+      read_only: true,
+      ports: [{ internal: 8080, external: 8080, ip: "127.0.0.1" }],
+      capabilities: { drop: ["ALL"] },
+      security_opts: ["no-new-privileges:true"],
+      memory: 512,
+    });
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        "PORT=8080",
+        "K_SERVICE=cloud-run-app",
+        "K_CONFIGURATION=cloud-run-app",
+      ]),
+    );
+    expect(Object.keys(json.output)).toEqual(["url"]);
+  });
+
+  test("builds a local-only image and needs nothing from Google Cloud", () => {
+    expect(resources(json, "docker_registry_image")).toEqual([]);
+    expect(Object.keys(json.resource).filter((t) => t.startsWith("google_"))).toEqual([]);
+    expect(Object.keys(json.data ?? {})).toEqual([]);
+    expect(Object.keys(json.provider)).toEqual(["docker"]);
+    expect(json.provider.docker).toEqual([{}]);
+  });
+});
+
 describe("examples/composed-stack", () => {
   function synth(env: NodeJS.ProcessEnv = {}): TfJson {
     const app = Testing.app();
@@ -217,6 +253,7 @@ describe("examples/main.ts (the root app)", () => {
   test("both example stacks synthesize into one app without conflicts", () => {
     const app = new App({ outdir: fs.mkdtempSync(`${require("os").tmpdir()}/examples-`) });
     new RustServiceStack(app, "rust-service", config);
+    new RustServiceLocalStack(app, "rust-service-local", config);
     new ComposedStack(app, "composed-stack", config, {});
     expect(() => app.synth()).not.toThrow();
   });

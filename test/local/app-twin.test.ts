@@ -105,7 +105,12 @@ describe("CloudRunApp.local", () => {
       "MODE=local",
       "DATABASE_URL=postgres://localhost/api",
     ]);
-    expect(c.ports[0]).toEqual({ internal: 9000, external: 3000, ip: "127.0.0.1", protocol: "tcp" });
+    expect(c.ports[0]).toEqual({
+      internal: 9000,
+      external: 3000,
+      ip: "127.0.0.1",
+      protocol: "tcp",
+    });
     expect(c.memory).toBe(2048);
     expect(service.url).toBe("http://127.0.0.1:3000");
   });

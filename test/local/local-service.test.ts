@@ -431,7 +431,7 @@ describe("LocalService: non-root gate", () => {
   test("an image built from a root Dockerfile is refused", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "Stack");
-    const displayName = `${ROOT.split(path.sep).join("/")}/Dockerfile`;
+    const displayName = `${path.relative(process.cwd(), ROOT).split(path.sep).join("/")}/Dockerfile`;
     const reason = Dockerfile.fromFile(path.join(ROOT, "Dockerfile")).runtimeUser.reason;
     expect(() => new ContainerImage(stack, "Image", { directory: ROOT })).toThrow(
       `ContainerImage 'Stack/Image': ${displayName} stage #0 (line 1) is not proven to run as a ` +

@@ -24,22 +24,33 @@ const IGNORED_CHANGES = [
   'template[0].labels["run.googleapis.com/startupProbeType"]',
 ];
 
+/** Loads the provider classes the hand-written stack uses (deep imports only). */
+function loadProviderClasses(requireFromLib) {
+  return {
+    ...requireFromLib("@cdktf/provider-google/lib/artifact-registry-repository"),
+    ...requireFromLib("@cdktf/provider-google/lib/cloud-run-v2-service"),
+    ...requireFromLib("@cdktf/provider-google/lib/data-google-client-config"),
+    ...requireFromLib("@cdktf/provider-google/lib/service-account"),
+    ...requireFromLib("@cdktf/provider-docker/lib/provider"),
+    ...requireFromLib("@cdktf/provider-docker/lib/image"),
+    ...requireFromLib("@cdktf/provider-docker/lib/registry-image"),
+  };
+}
+
 /**
  * Adds the shared repository and the docker provider, then one image, push, service account
  * and Cloud Run service per context directory.
  */
-function handWritten(stack, { region, contexts, stackDirectory, requireFromLib }) {
+function handWritten(stack, { region, contexts, stackDirectory, classes }) {
   const {
     ArtifactRegistryRepository,
-  } = requireFromLib("@cdktf/provider-google/lib/artifact-registry-repository");
-  const { CloudRunV2Service } = requireFromLib("@cdktf/provider-google/lib/cloud-run-v2-service");
-  const {
+    CloudRunV2Service,
     DataGoogleClientConfig,
-  } = requireFromLib("@cdktf/provider-google/lib/data-google-client-config");
-  const { ServiceAccount } = requireFromLib("@cdktf/provider-google/lib/service-account");
-  const { DockerProvider } = requireFromLib("@cdktf/provider-docker/lib/provider");
-  const { Image } = requireFromLib("@cdktf/provider-docker/lib/image");
-  const { RegistryImage } = requireFromLib("@cdktf/provider-docker/lib/registry-image");
+    ServiceAccount,
+    DockerProvider,
+    Image,
+    RegistryImage,
+  } = classes;
 
   const registryHost = `${region}-docker.pkg.dev`;
   const clientConfig = new DataGoogleClientConfig(stack, "client-config");
@@ -119,4 +130,4 @@ function handWritten(stack, { region, contexts, stackDirectory, requireFromLib }
   });
 }
 
-module.exports = { handWritten };
+module.exports = { handWritten, loadProviderClasses };

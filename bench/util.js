@@ -92,9 +92,11 @@ function markdownTable(header, rows) {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((row) => String(row[i]).length)));
   const line = (row) => `| ${row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ")} |`;
-  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join(
-    "\n",
-  );
+  return [
+    line(header),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...rows.map(line),
+  ].join("\n");
 }
 
 module.exports = {

@@ -11,7 +11,7 @@
 const fs = require("fs");
 const { createRequire } = require("module");
 const path = require("path");
-const { handWritten } = require("../hand-written");
+const { handWritten, loadProviderClasses } = require("../hand-written");
 
 const args = JSON.parse(process.argv[2]);
 const REGION = "europe-west1";
@@ -22,6 +22,7 @@ const importStart = process.hrtime.bigint();
 const { App, TerraformStack } = requireFromLib("cdktf");
 const { GoogleProvider } = requireFromLib("@cdktf/provider-google/lib/provider");
 const library = args.mode === "lib" ? require(args.lib) : undefined;
+const classes = args.mode === "lib" ? undefined : loadProviderClasses(requireFromLib);
 const importMs = Number(process.hrtime.bigint() - importStart) / 1e6;
 
 const cpuStart = process.cpuUsage();
@@ -43,7 +44,7 @@ if (library !== undefined) {
     region: REGION,
     contexts: args.contexts,
     stackDirectory: path.resolve(args.outdir, "stacks", STACK),
-    requireFromLib,
+    classes,
   });
 }
 const constructed = process.hrtime.bigint();

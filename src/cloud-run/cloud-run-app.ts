@@ -4,9 +4,9 @@ import { ContainerImage } from "../image/container-image";
 import { DockerRepository } from "../image/docker-repository";
 import { localTwin } from "../local/app-twin";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
-import { ownerName } from "../util/validation";
+import { invalidProp, ownerName } from "../util/validation";
 import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
-import { resolveServiceName, validateRegion } from "./limits";
+import { defaultImageName, resolveServiceName, validateRegion } from "./limits";
 
 /**
  * Properties of a {@link CloudRunApp}: the service settings plus what to build.
@@ -77,7 +77,9 @@ export class CloudRunApp extends Construct {
   public readonly service: CloudRunService;
 
   /** The HTTPS URL of the service, known at apply. */
-  public readonly url: string;
+  public get url(): string {
+    return this.service.uri;
+  }
 
   /**
    * The local twin of an app: the same build (directory, Dockerfile, build args, target,
@@ -105,8 +107,11 @@ export class CloudRunApp extends Construct {
   constructor(scope: Construct, id: string, props: CloudRunAppProps) {
     super(scope, id);
     const owner = ownerName("CloudRunApp", this.node.path);
+    if (props === undefined || props === null || typeof props !== "object") {
+      throw invalidProp(owner, "props", "are required: { directory, region, ... }", props);
+    }
     validateRegion(owner, props.region);
-    const serviceName = resolveServiceName(owner, id, props.serviceName);
+    const serviceName = resolveServiceName(owner, id, props.serviceName ?? undefined);
 
     this.repository =
       props.repository ??
@@ -122,7 +127,7 @@ export class CloudRunApp extends Construct {
       generatedDockerfile: props.generatedDockerfile,
       buildArgs: props.buildArgs,
       target: props.target,
-      imageName: props.imageName ?? serviceName,
+      imageName: props.imageName ?? defaultImageName(id, serviceName),
       platform: props.platform,
     });
 
@@ -131,7 +136,6 @@ export class CloudRunApp extends Construct {
       serviceName,
       image: this.image,
     });
-    this.url = this.service.uri;
   }
 }
 

@@ -1,4 +1,3 @@
-import * as crypto from "crypto";
 import {
   CloudRunV2Service,
   CloudRunV2ServiceTemplateContainersEnv,
@@ -13,6 +12,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Annotations, IResolveContext, ITerraformDependable, Lazy, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { deriveAccountId } from "../iam/account-id";
+import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember, validateServiceAccountEmail } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
 import { registerService } from "../security/internal/register";
@@ -169,8 +169,9 @@ export interface CloudRunServiceOptions {
   readonly vpcAccess?: VpcAccess;
 
   /**
-   * Labels of the service. Keys 1–63 lowercase letters, digits, `_` or `-` starting with a
-   * letter; values at most 63 of the same; no keys in the `run.googleapis.com`,
+   * Labels of the service. Keys 1–63 lowercase letters (international ones included), digits,
+   * `_` or `-` starting with a letter; values at most 63 of the same; at most 128 bytes each;
+   * no keys in the `run.googleapis.com`,
    * `cloud.googleapis.com`, `serving.knative.dev` or `autoscaling.knative.dev` namespaces.
    * @default - none
    */
@@ -234,8 +235,30 @@ interface EnvEntry {
   readonly secret?: { readonly secret: string; readonly version: string };
 }
 
-function shortHash(value: string): string {
-  return crypto.createHash("sha256").update(value).digest("hex").slice(0, 12);
+/**
+ * A map prop (environment, secrets) whose entries are read at synth: null and undefined are
+ * empty, a token for the whole map is an error (its entries cannot be checked or rendered).
+ */
+function knownMap<T>(
+  owner: string,
+  prop: string,
+  value: { [name: string]: T } | undefined,
+): { [name: string]: T } {
+  if (value === undefined || value === null) {
+    return {};
+  }
+  if (isUnresolved(value)) {
+    throw invalidProp(
+      owner,
+      prop,
+      "must be a map known at synth (use individual token values instead)",
+      value,
+    );
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw invalidProp(owner, prop, "must be a map of names to values", value);
+  }
+  return value;
 }
 
 /** A `depends_on` entry for a resource added after construction (like the `dependsOn` config). */
@@ -251,6 +274,45 @@ function dependencyOn(target: ITerraformDependable): string {
 }
 
 const SERVICE_MARK = Symbol.for("cdktf-cloud-run.CloudRunService");
+const UNIQUENESS_INDEX = Symbol.for("cdktf-cloud-run.CloudRunService.uniquenessIndex");
+
+/** The services of a construct tree by name and account keys, rebuilt when services are added. */
+interface UniquenessIndex {
+  /** Bumped by every CloudRunService created in the tree. */
+  version: number;
+  /** The `version` the maps were built for. */
+  builtFor: number;
+  /** Tree order of the services. */
+  readonly order: Map<CloudRunService, number>;
+  /** Services by `uniquenessKey` and by `accountKey`. */
+  readonly byKey: Map<string, CloudRunService[]>;
+}
+
+function uniquenessIndexOf(root: IConstruct): UniquenessIndex {
+  const holder = root as unknown as { [UNIQUENESS_INDEX]?: UniquenessIndex };
+  let index = holder[UNIQUENESS_INDEX];
+  if (index === undefined) {
+    index = { version: 0, builtFor: -1, order: new Map(), byKey: new Map() };
+    Object.defineProperty(root, UNIQUENESS_INDEX, { value: index, enumerable: false });
+  }
+  return index;
+}
+
+/** `project/region/name` of a service, when all three are known at synth. */
+function uniquenessKey(s: CloudRunService): string | undefined {
+  const project = (s as unknown as { project?: string }).project ?? "";
+  return [s.serviceName, s.region, project].some((v) => isUnresolved(v))
+    ? undefined
+    : `${project}/${s.region}/${s.serviceName}`;
+}
+
+/** The project and derived service account id of a service, when it derived one. */
+function accountKey(s: CloudRunService): string | undefined {
+  const fields = s as unknown as { project?: string; accountId?: string };
+  return fields.accountId === undefined
+    ? undefined
+    : `\0account\0${fields.project ?? ""}\0${fields.accountId}`;
+}
 
 /**
  * A Cloud Run v2 service (`google_cloud_run_v2_service`) running a pushed `ContainerImage` pinned
@@ -276,7 +338,12 @@ export class CloudRunService extends Construct {
   public readonly region: string;
 
   /** The HTTPS URL of the service (`https://<name>-<hash>.<region>.run.app`), known at apply. */
-  public readonly uri: string;
+  public get uri(): string {
+    // Created on first use: every attribute reference is a token that costs time at synth.
+    this._uri ??= this.resource.uri;
+    return this._uri;
+  }
+  private _uri?: string;
 
   /** The e-mail of the service account the service runs as. */
   public readonly serviceAccountEmail: string;
@@ -311,6 +378,10 @@ export class CloudRunService extends Construct {
     Object.defineProperty(this, SERVICE_MARK, { value: true });
     const owner = ownerName("CloudRunService", this.node.path);
     this.owner = owner;
+
+    if (props === undefined || props === null || typeof props !== "object") {
+      throw invalidProp(owner, "props", "are required: { image, region, ... }", props);
+    }
 
     // --- image: pushed, non-root (defence in depth next to ContainerImage's own check)
     if (props.image === undefined || props.image === null) {
@@ -368,10 +439,10 @@ export class CloudRunService extends Construct {
     this.deletionProtection = props.deletionProtection ?? true;
 
     // --- environment (validated before anything is created)
-    for (const [name, value] of Object.entries(props.environment ?? {})) {
+    for (const [name, value] of Object.entries(knownMap(owner, "environment", props.environment))) {
       this.pushEnvironment("environment", name, value);
     }
-    const pendingSecrets = Object.entries(props.secrets ?? {});
+    const pendingSecrets = Object.entries(knownMap(owner, "secrets", props.secrets));
     for (const [name, ref] of pendingSecrets) {
       this.checkSecret("secrets", name, ref);
     }
@@ -401,11 +472,11 @@ export class CloudRunService extends Construct {
       project: props.project,
       description: props.description,
       ingress: this.ingress.value,
-      labels: props.labels,
+      labels: props.labels ?? undefined,
       deletionProtection: this.deletionProtection,
       template: {
         serviceAccount: this.serviceAccountEmail,
-        timeout: `${Token.asString(timeoutSeconds)}s`,
+        timeout: `${isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : timeoutSeconds}s`,
         maxInstanceRequestConcurrency: runtime.concurrency,
         executionEnvironment: runtime.executionEnvironment,
         scaling: { minInstanceCount: minInstances, maxInstanceCount: maxInstances },
@@ -432,7 +503,6 @@ export class CloudRunService extends Construct {
           ? { ignoreChanges: [...CLIENT_IGNORE_CHANGES] }
           : undefined,
     });
-    this.uri = this.resource.uri;
 
     for (const [name, ref] of pendingSecrets) {
       this.pushSecret(name, ref);
@@ -441,6 +511,7 @@ export class CloudRunService extends Construct {
       this.grantInvoke("allUsers");
     }
 
+    uniquenessIndexOf(this.node.root).version++;
     this.node.addValidation({ validate: () => this.validateUniqueness() });
     registerService(this, props.allowUnauthenticated ?? false);
   }
@@ -501,10 +572,11 @@ export class CloudRunService extends Construct {
    */
   public grantInvoke(member: string): void {
     validateMember(this.owner, "grantInvoke member", member);
-    if (this.invokerMembers.has(member)) {
+    const id = bindingId(this, "Invoker", member);
+    if (this.invokerMembers.has(member) || this.node.tryFindChild(id) !== undefined) {
       return;
     }
-    const binding = new CloudRunV2ServiceIamMember(this, `Invoker-${shortHash(member)}`, {
+    const binding = new CloudRunV2ServiceIamMember(this, id, {
       project: this.resource.project,
       location: this.resource.location,
       name: this.resource.name,
@@ -560,11 +632,12 @@ export class CloudRunService extends Construct {
   }
 
   private grantSecretAccess(secret: string): void {
-    if (this.secretGrants.has(secret)) {
+    const id = bindingId(this, "SecretAccessor", secret);
+    if (this.secretGrants.has(secret) || this.node.tryFindChild(id) !== undefined) {
       return;
     }
     const fullName = !isUnresolved(secret) && SECRET_FULL_NAME.test(secret);
-    const grant = new SecretManagerSecretIamMember(this, `SecretAccessor-${shortHash(secret)}`, {
+    const grant = new SecretManagerSecretIamMember(this, id, {
       secretId: secret,
       // A short id lives in the service's project; a full name carries its own.
       project: fullName ? undefined : this.project,
@@ -601,7 +674,7 @@ export class CloudRunService extends Construct {
     | CloudRunV2ServiceTemplateContainersStartupProbe
     | CloudRunV2ServiceTemplateContainersLivenessProbe
     | undefined {
-    if (probe === undefined) {
+    if (probe === undefined || probe === null) {
       return undefined;
     }
     if (!(probe instanceof Probe)) {
@@ -654,10 +727,21 @@ export class CloudRunService extends Construct {
   private renderVpcAccess(
     vpcAccess: VpcAccess | undefined,
   ): CloudRunV2ServiceTemplateVpcAccess | undefined {
-    if (vpcAccess === undefined) {
+    if (vpcAccess === undefined || vpcAccess === null) {
       return undefined;
     }
-    if (vpcAccess.network === undefined && vpcAccess.subnetwork === undefined) {
+    if (typeof vpcAccess !== "object") {
+      throw invalidProp(
+        this.owner,
+        "vpcAccess",
+        "must be { network?, subnetwork?, ... }",
+        vpcAccess,
+      );
+    }
+    if (
+      (vpcAccess.network ?? undefined) === undefined &&
+      (vpcAccess.subnetwork ?? undefined) === undefined
+    ) {
       throw invalidProp(
         this.owner,
         "vpcAccess",
@@ -674,19 +758,25 @@ export class CloudRunService extends Construct {
         egress,
       );
     }
-    for (const tag of vpcAccess.networkTags ?? []) {
+    const networkTags = vpcAccess.networkTags ?? undefined;
+    if (networkTags !== undefined && !isUnresolved(networkTags) && !Array.isArray(networkTags)) {
+      throw invalidProp(
+        this.owner,
+        "vpcAccess.networkTags",
+        "must be a list of network tags",
+        networkTags,
+      );
+    }
+    for (const tag of networkTags ?? []) {
       validateNetworkTag(this.owner, "vpcAccess.networkTags", tag);
     }
     return {
       egress: egress.value,
       networkInterfaces: [
         {
-          network: vpcAccess.network,
-          subnetwork: vpcAccess.subnetwork,
-          tags:
-            vpcAccess.networkTags !== undefined && vpcAccess.networkTags.length > 0
-              ? vpcAccess.networkTags
-              : undefined,
+          network: vpcAccess.network ?? undefined,
+          subnetwork: vpcAccess.subnetwork ?? undefined,
+          tags: networkTags !== undefined && networkTags.length > 0 ? networkTags : undefined,
         },
       ],
     };
@@ -695,16 +785,39 @@ export class CloudRunService extends Construct {
   /** Two services of one app with the same name and placement, or the same account id. */
   private validateUniqueness(): string[] {
     const errors: string[] = [];
-    const others = this.node.root.node
-      .findAll()
-      .filter(
-        (c: IConstruct): c is CloudRunService => CloudRunService.isCloudRunService(c) && c !== this,
-      );
-    const key = (s: CloudRunService) =>
-      [s.serviceName, s.region, s.project ?? ""].some((v) => isUnresolved(v))
-        ? undefined
-        : `${s.project ?? ""}/${s.region}/${s.serviceName}`;
-    const mine = key(this);
+    // One walk of the tree per validation pass for all services (not one per service).
+    const index = uniquenessIndexOf(this.node.root);
+    if (index.builtFor !== index.version) {
+      index.order.clear();
+      index.byKey.clear();
+      for (const c of this.node.root.node.findAll()) {
+        if (CloudRunService.isCloudRunService(c)) {
+          index.order.set(c, index.order.size);
+          for (const k of [uniquenessKey(c), accountKey(c)]) {
+            if (k !== undefined) {
+              const list = index.byKey.get(k);
+              if (list === undefined) {
+                index.byKey.set(k, [c]);
+              } else {
+                list.push(c);
+              }
+            }
+          }
+        }
+      }
+      index.builtFor = index.version;
+    }
+    const mine = uniquenessKey(this);
+    const candidates = new Set<CloudRunService>();
+    for (const k of [mine, accountKey(this)]) {
+      for (const c of k === undefined ? [] : (index.byKey.get(k) ?? [])) {
+        candidates.add(c);
+      }
+    }
+    const others = [...candidates]
+      .filter((c) => c !== this)
+      .sort((a, b) => (index.order.get(a) ?? 0) - (index.order.get(b) ?? 0));
+    const key = uniquenessKey;
     for (const other of others) {
       if (mine !== undefined && key(other) === mine) {
         errors.push(

@@ -16,6 +16,9 @@
  * - [secrets]  https://cloud.google.com/secret-manager/docs/creating-and-accessing-secrets
  * @internal
  */
+import { validateGcpLabels } from "../util/gcp-labels";
+import { isGcpRegion } from "../util/gcp-regions";
+import { C_IDENTIFIER, sanitizeName } from "../util/names";
 import { invalidProp, isUnresolved } from "../util/validation";
 
 /** @internal */
@@ -103,12 +106,7 @@ export function validateServiceName(owner: string, value: string): void {
  * @internal
  */
 export function deriveServiceName(id: string): string | undefined {
-  let name = id
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, "-")
-    .replace(/-+/g, "-");
-  name = name.replace(/^[^a-z]+/, "");
-  name = name.slice(0, SERVICE_NAME_MAX_LENGTH).replace(/-+$/, "");
+  const name = sanitizeName(id, SERVICE_NAME_MAX_LENGTH);
   return name.length > 0 ? name : undefined;
 }
 
@@ -130,10 +128,19 @@ export function resolveServiceName(owner: string, id: string, given: string | un
   return name;
 }
 
+/**
+ * The default image name of an app (and of its local twin): its service name, when known at
+ * synth. A service name that is a token (only known at apply) cannot name the image, whose name
+ * is part of its content fingerprint: the name derived from the construct id is used instead
+ * (undefined when the id has no letter; the image then derives its name from its construct path).
+ * @internal
+ */
+export function defaultImageName(id: string, serviceName: string): string | undefined {
+  return isUnresolved(serviceName) ? deriveServiceName(id) : serviceName;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Region
-
-const REGION_PATTERN = /^[a-z]+(-[a-z]+)+[0-9]+$/;
 
 /**
  * A Cloud Run region such as `europe-west1` (Cloud Run services are regional, never `global`).
@@ -143,7 +150,7 @@ export function validateRegion(owner: string, value: string): void {
   if (isUnresolved(value)) {
     return;
   }
-  if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
+  if (!isGcpRegion(value)) {
     throw invalidProp(
       owner,
       "region",
@@ -164,7 +171,6 @@ export function validatePort(owner: string, prop: string, value: number | undefi
 // ---------------------------------------------------------------------------------------------
 // Environment variables [env], DESIGN §3
 
-const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Maximum length of one environment variable value, in bytes (32 KiB). [quotas] @internal */
 export const ENV_VALUE_MAX_BYTES = 32 * 1024;
 
@@ -176,7 +182,7 @@ export function validateEnvName(owner: string, prop: string, name: string): void
   if (isUnresolved(name)) {
     return;
   }
-  if (typeof name !== "string" || !ENV_NAME_PATTERN.test(name)) {
+  if (typeof name !== "string" || !C_IDENTIFIER.test(name)) {
     throw invalidProp(
       owner,
       prop,
@@ -510,15 +516,9 @@ export function validateScaling(owner: string, minInstances: number, maxInstance
 // ---------------------------------------------------------------------------------------------
 // Labels [labels], DESIGN §3
 
-const LABEL_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
-// Label values may be empty; lowercase letters (international ones included), digits, `_`, `-`.
-const LABEL_VALUE_PATTERN = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
-/** At most 64 labels per resource. [labels] @internal */
-export const MAX_LABELS = 64;
-
 /**
- * Label keys: 1–63 of `[a-z0-9_-]` starting with a lowercase letter, never in a namespace that
- * the Cloud Run v2 API reserves; values: at most 63 lowercase letters, digits, `_` or `-`.
+ * Labels of a Cloud Run service: the Google Cloud label rules (see `util/gcp-labels`), and no keys
+ * in a namespace that the Cloud Run v2 API reserves.
  * @internal
  */
 export function validateLabels(
@@ -526,55 +526,10 @@ export function validateLabels(
   prop: string,
   labels: { [key: string]: string } | undefined,
 ): void {
-  if (labels === undefined || isUnresolved(labels)) {
-    return;
-  }
-  const keys = Object.keys(labels);
-  if (keys.length > MAX_LABELS) {
-    throw invalidProp(
-      owner,
-      prop,
-      `must have at most ${MAX_LABELS} labels`,
-      `${keys.length} labels`,
-    );
-  }
-  for (const key of keys) {
-    if (isUnresolved(key)) {
-      continue;
-    }
-    const reserved = RESERVED_LABEL_NAMESPACES.find(
-      (ns) =>
-        key === ns || key.startsWith(`${ns}/`) || key.endsWith(`.${ns}`) || key.includes(`.${ns}/`),
-    );
-    if (reserved !== undefined) {
-      throw invalidProp(
-        owner,
-        prop,
-        `keys in the ${RESERVED_LABEL_NAMESPACES.join(", ")} namespaces are reserved by Cloud Run`,
-        key,
-      );
-    }
-    if (!LABEL_KEY_PATTERN.test(key)) {
-      throw invalidProp(
-        owner,
-        prop,
-        "keys must be 1 to 63 lowercase letters, digits, underscores or hyphens, starting with a letter",
-        key,
-      );
-    }
-    const value = labels[key];
-    if (isUnresolved(value)) {
-      continue;
-    }
-    if (typeof value !== "string" || !LABEL_VALUE_PATTERN.test(value)) {
-      throw invalidProp(
-        owner,
-        `${prop}.${key}`,
-        "must be at most 63 lowercase letters, digits, underscores or hyphens",
-        value,
-      );
-    }
-  }
+  validateGcpLabels(owner, prop, labels, {
+    reservedNamespaces: RESERVED_LABEL_NAMESPACES,
+    reservedBy: "Cloud Run",
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -103,25 +103,21 @@ export enum ProbeType {
  */
 export class Probe {
   /** An HTTP GET probe. */
-  public static http(options: HttpProbeOptions = {}): Probe {
-    return new Probe(
-      ProbeType.HTTP,
-      options,
-      options.port,
-      options.path ?? "/",
-      undefined,
-      options.httpHeaders,
-    );
+  public static http(options?: HttpProbeOptions): Probe {
+    const o = options ?? {};
+    return new Probe(ProbeType.HTTP, o, o.port, o.path ?? "/", undefined, o.httpHeaders);
   }
 
   /** A TCP probe (Cloud Run supports TCP for startup probes only). */
-  public static tcp(options: TcpProbeOptions = {}): Probe {
-    return new Probe(ProbeType.TCP, options, options.port, undefined, undefined, undefined);
+  public static tcp(options?: TcpProbeOptions): Probe {
+    const o = options ?? {};
+    return new Probe(ProbeType.TCP, o, o.port, undefined, undefined, undefined);
   }
 
   /** A gRPC health checking probe. */
-  public static grpc(options: GrpcProbeOptions = {}): Probe {
-    return new Probe(ProbeType.GRPC, options, options.port, undefined, options.service, undefined);
+  public static grpc(options?: GrpcProbeOptions): Probe {
+    const o = options ?? {};
+    return new Probe(ProbeType.GRPC, o, o.port, undefined, o.service, undefined);
   }
 
   /** The kind of probe. */

@@ -8,6 +8,7 @@
  * @internal
  */
 import { createHash } from "crypto";
+import { sanitizeName } from "../util/names";
 
 /** @internal */
 export const ACCOUNT_ID_MIN_LENGTH = 6;
@@ -48,15 +49,6 @@ export function deriveAccountId(name: string, uniqueKey: string): string {
     .digest("hex")
     .slice(0, ACCOUNT_ID_HASH_LENGTH);
   const maxPrefix = ACCOUNT_ID_MAX_LENGTH - 1 - ACCOUNT_ID_HASH_LENGTH;
-  let prefix = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .slice(0, maxPrefix)
-    .replace(/-+$/, "");
-  if (prefix.length === 0) {
-    prefix = "run";
-  }
-  return `${prefix}-${hash}`;
+  const prefix = sanitizeName(name, maxPrefix);
+  return `${prefix.length > 0 ? prefix : "run"}-${hash}`;
 }

@@ -7,12 +7,14 @@ import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
 import { Annotations, App, AssetType, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Dockerfile } from "../dockerfile/dockerfile";
+import { findStageByName } from "../dockerfile/internal/model";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
+import { C_IDENTIFIER, sanitizeName } from "../util/names";
 import { describeValue, invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
 import { ContextFingerprint } from "./fingerprint";
-import { checkImageName, sanitizeName } from "./names";
+import { checkImageName } from "./names";
 
 /**
  * Properties of a {@link ContainerImage}.
@@ -72,7 +74,6 @@ export interface ContainerImageProps {
 }
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CLOUD_RUN_PLATFORM = "linux/amd64";
 
 /**
@@ -118,7 +119,12 @@ export class ContainerImage extends Construct {
   public readonly localImageName: string;
 
   /** The ID of the built image (`docker_image.image_id`, a Terraform reference). */
-  public readonly imageId: string;
+  public get imageId(): string {
+    // Created on first use: every attribute reference is a token that costs time at synth.
+    this._imageId ??= this.image.imageId;
+    return this._imageId;
+  }
+  private _imageId?: string;
 
   /** The Dockerfile, analysed with the build args and target given. */
   public readonly dockerfile: Dockerfile;
@@ -141,10 +147,16 @@ export class ContainerImage extends Construct {
   constructor(scope: Construct, id: string, props: ContainerImageProps) {
     super(scope, id);
     const owner = ownerName("ContainerImage", this.node.path);
+    if (props === undefined || props === null || typeof props !== "object") {
+      throw invalidProp(owner, "props", "are required: { directory, repository?, ... }", props);
+    }
     const stack = TerraformStack.of(this);
 
-    this.repository = props.repository;
-    this.isPushed = props.repository !== undefined;
+    this.repository = props.repository ?? undefined;
+    if (this.repository !== undefined && typeof this.repository.imageUri !== "function") {
+      throw invalidProp(owner, "repository", "must be a DockerRepository", this.repository);
+    }
+    this.isPushed = this.repository !== undefined;
 
     const directory = checkDirectory(owner, props.directory);
     const platform = props.platform ?? CLOUD_RUN_PLATFORM;
@@ -154,18 +166,24 @@ export class ContainerImage extends Construct {
         `${owner}: platform is ${JSON.stringify(platform)}, but Cloud Run runs ${CLOUD_RUN_PLATFORM} images only.`,
       );
     }
+    if (props.imageName !== undefined && props.imageName !== null) {
+      checkPlainString(owner, "imageName", props.imageName);
+    }
     this.imageName = props.imageName ?? defaultImageName(this, stack);
     checkImageName(owner, "imageName", this.imageName);
     const buildArgs = checkBuildArgs(owner, props.buildArgs);
-    if (props.target !== undefined) {
-      checkPlainString(owner, "target", props.target);
+    // null, from JavaScript callers, means "not set", like undefined.
+    const target = props.target ?? undefined;
+    const generatedDockerfile = props.generatedDockerfile ?? undefined;
+    if (target !== undefined) {
+      checkPlainString(owner, "target", target);
     }
 
     // The Dockerfile: a file in the context, or a generated one.
     let dockerfilePath: string | undefined;
     let base: Dockerfile;
-    if (props.generatedDockerfile !== undefined) {
-      if (props.dockerfile !== undefined) {
+    if (generatedDockerfile !== undefined) {
+      if (props.dockerfile !== undefined && props.dockerfile !== null) {
         throw invalidProp(
           owner,
           "dockerfile",
@@ -173,18 +191,22 @@ export class ContainerImage extends Construct {
           props.dockerfile,
         );
       }
-      const generated = props.generatedDockerfile;
+      const generated = generatedDockerfile;
       base = analyse(owner, () =>
         generated.withOptions({ buildArgs, displayName: generated.displayName }),
       );
     } else {
-      dockerfilePath = checkDockerfile(owner, directory, props.directory, props.dockerfile);
+      dockerfilePath = checkDockerfile(
+        owner,
+        directory,
+        props.directory,
+        props.dockerfile ?? undefined,
+      );
       const absolute = path.join(directory, ...dockerfilePath.split("/"));
       const displayName = displayPath(absolute);
       base = analyse(owner, () => Dockerfile.fromFile(absolute, { buildArgs, displayName }));
     }
-    this.dockerfile =
-      props.target === undefined ? base : withTarget(owner, base, buildArgs, props.target);
+    this.dockerfile = target === undefined ? base : withTarget(owner, base, buildArgs, target);
     this.dockerfile.assertNonRoot(owner);
     this.runtimeUser = this.dockerfile.runtimeUser;
     // Info findings (e.g. "pin base images by digest") stay in `dockerfile.findings`: printed on
@@ -206,7 +228,7 @@ export class ContainerImage extends Construct {
       dockerfilePath,
       dockerfileText: this.dockerfile.render(),
       buildArgs,
-      target: props.target,
+      target: target,
       platform,
       imageName: this.imageName,
       owner,
@@ -236,9 +258,9 @@ export class ContainerImage extends Construct {
       dockerfileForBuild = generatedDockerfileAsset(this, this.dockerfile.render()).path;
     }
 
-    const provider = dockerProviderFor(this, props.repository?.registryHost);
+    const provider = dockerProviderFor(this, this.repository?.registryHost);
     const imageBase =
-      props.repository !== undefined ? props.repository.imageUri(this.imageName) : this.imageName;
+      this.repository !== undefined ? this.repository.imageUri(this.imageName) : this.imageName;
     this.localImageName = `${imageBase}:${this.tag}`;
 
     this.image = new Image(this, "Image", {
@@ -252,12 +274,10 @@ export class ContainerImage extends Construct {
         dockerfile: dockerfileForBuild,
         platform,
         buildArgs: Object.keys(buildArgs ?? {}).length > 0 ? buildArgs : undefined,
-        target: props.target,
+        target: target,
       },
     });
-    this.imageId = this.image.imageId;
-
-    if (props.repository !== undefined) {
+    if (this.repository !== undefined) {
       this.registryImage = new RegistryImage(this, "RegistryImage", {
         provider,
         name: this.localImageName,
@@ -366,7 +386,7 @@ function checkBuildArgs(
   owner: string,
   buildArgs: { [key: string]: string } | undefined,
 ): { [key: string]: string } | undefined {
-  if (buildArgs === undefined) {
+  if (buildArgs === undefined || buildArgs === null) {
     return undefined;
   }
   if (isUnresolved(buildArgs)) {
@@ -378,7 +398,7 @@ function checkBuildArgs(
     );
   }
   for (const [key, value] of Object.entries(buildArgs)) {
-    if (!BUILD_ARG_NAME.test(key)) {
+    if (!C_IDENTIFIER.test(key)) {
       throw invalidProp(
         owner,
         "buildArgs",
@@ -420,10 +440,12 @@ function withTarget(
   buildArgs: { [key: string]: string } | undefined,
   target: string,
 ): Dockerfile {
-  const names = base.stages
-    .map((stage) => stage.name)
-    .filter((name): name is string => name !== undefined);
-  if (!names.includes(target.toLowerCase())) {
+  if (findStageByName(base.stages, target) === undefined) {
+    const names = [
+      ...new Set(
+        base.stages.map((stage) => stage.name).filter((name): name is string => name !== undefined),
+      ),
+    ];
     const stages =
       names.length > 0
         ? `one of the stage names of ${base.displayName}: ${names.map((n) => `'${n}'`).join(", ")}`

@@ -1,4 +1,3 @@
-import * as crypto from "crypto";
 import {
   ArtifactRegistryRepository,
   ArtifactRegistryRepositoryCleanupPolicies,
@@ -6,7 +5,10 @@ import {
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
+import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
+import { validateGcpLabels } from "../util/gcp-labels";
+import { ARTIFACT_REGISTRY_MULTI_REGIONS, isGcpRegion } from "../util/gcp-regions";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { googleClientConfigFor } from "./google-client-config";
 import { checkImageName, defaultRepositoryId } from "./names";
@@ -42,8 +44,9 @@ export interface DockerRepositoryProps {
   readonly description?: string;
 
   /**
-   * Labels of the repository (GCP label rules: at most 64; keys 1-63 characters of lowercase
-   * letters, digits, `_` and `-`, starting with a letter; values at most 63 of the same).
+   * Labels of the repository (Google Cloud label rules, the same as a Cloud Run service's: at
+   * most 64; keys 1-63 characters of lowercase letters (international ones included), digits,
+   * `_` and `-`, starting with a letter; values at most 63 of the same; at most 128 bytes each).
    * @default - no labels
    */
   readonly labels?: { [key: string]: string };
@@ -114,11 +117,7 @@ export interface DockerRepositoryAttributes {
 
 const IMPORT = Symbol.for("cdktf-cloud-run.DockerRepository.import");
 
-const MULTI_REGIONS = ["us", "europe", "asia"];
-const REGION = /^[a-z]+-[a-z]+[0-9]{1,2}$/;
 const REPOSITORY_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 const READER_ROLE = "roles/artifactregistry.reader";
 const WRITER_ROLE = "roles/artifactregistry.writer";
 
@@ -136,6 +135,16 @@ export class DockerRepository extends Construct {
     id: string,
     attrs: DockerRepositoryAttributes,
   ): DockerRepository {
+    if (attrs === undefined || attrs === null || typeof attrs !== "object") {
+      const path = [scope.node.path, id].filter((part) => part !== "").join("/");
+      const owner = ownerName("DockerRepository", path);
+      throw invalidProp(
+        owner,
+        "attrs",
+        "are required: { location, repositoryId, project? }",
+        attrs,
+      );
+    }
     const props = { location: attrs.location, [IMPORT]: attrs };
     return new DockerRepository(scope, id, props as DockerRepositoryProps);
   }
@@ -167,6 +176,9 @@ export class DockerRepository extends Construct {
   constructor(scope: Construct, id: string, props: DockerRepositoryProps) {
     super(scope, id);
     this.owner = ownerName("DockerRepository", this.node.path);
+    if (props === undefined || props === null || typeof props !== "object") {
+      throw invalidProp(this.owner, "props", "are required: { location, ... }", props);
+    }
     const imported = (props as { [IMPORT]?: DockerRepositoryAttributes })[IMPORT];
 
     if (imported !== undefined) {
@@ -183,7 +195,7 @@ export class DockerRepository extends Construct {
     if (props.repositoryId !== undefined) {
       checkRepositoryId(this.owner, props.repositoryId);
     }
-    checkLabels(this.owner, props.labels);
+    validateGcpLabels(this.owner, "labels", props.labels);
     const cleanup = props.cleanupPolicies ?? true;
     const keepRecentVersions = props.keepRecentVersions ?? 10;
     const deleteUntaggedAfterDays = props.deleteUntaggedAfterDays ?? 7;
@@ -223,7 +235,7 @@ export class DockerRepository extends Construct {
       repositoryId: this.repositoryId,
       project: props.project,
       description: props.description,
-      labels: props.labels,
+      labels: props.labels ?? undefined,
       dockerConfig: { immutableTags: props.immutableTags ?? false },
       cleanupPolicies: policies.length > 0 ? policies : undefined,
       cleanupPolicyDryRun: props.cleanupPolicyDryRun,
@@ -282,13 +294,12 @@ export class DockerRepository extends Construct {
         );
       }
     }
-    const key = `${role}\0${member}`;
-    if (this.grants.has(key)) {
+    const id = bindingId(this, idPrefix, member);
+    if (this.grants.has(id)) {
       return;
     }
-    this.grants.add(key);
-    const digest = crypto.createHash("sha256").update(member).digest("hex").slice(0, 12);
-    new ArtifactRegistryRepositoryIamMember(this, `${idPrefix}-${digest}`, {
+    this.grants.add(id);
+    new ArtifactRegistryRepositoryIamMember(this, id, {
       project: this.project,
       location: this.location,
       repository: this.resource !== undefined ? this.resource.repositoryId : this.repositoryId,
@@ -308,7 +319,7 @@ function checkLocation(owner: string, location: string): void {
   }
   if (
     typeof location !== "string" ||
-    !(MULTI_REGIONS.includes(location) || REGION.test(location))
+    !(ARTIFACT_REGISTRY_MULTI_REGIONS.includes(location) || isGcpRegion(location))
   ) {
     throw invalidProp(
       owner,
@@ -330,41 +341,6 @@ function checkRepositoryId(owner: string, repositoryId: string): void {
       "must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
       repositoryId,
     );
-  }
-}
-
-function checkLabels(owner: string, labels: { [key: string]: string } | undefined): void {
-  if (labels === undefined || isUnresolved(labels)) {
-    return;
-  }
-  const keys = Object.keys(labels);
-  if (keys.length > 64) {
-    throw invalidProp(owner, "labels", `must have at most 64 entries (has ${keys.length})`, labels);
-  }
-  for (const key of keys) {
-    if (isUnresolved(key)) {
-      continue;
-    }
-    if (!LABEL_KEY.test(key)) {
-      throw invalidProp(
-        owner,
-        "labels",
-        "keys must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter",
-        key,
-      );
-    }
-    const value = labels[key];
-    if (isUnresolved(value)) {
-      continue;
-    }
-    if (typeof value !== "string" || !LABEL_VALUE.test(value)) {
-      throw invalidProp(
-        owner,
-        `labels["${key}"]`,
-        "values must be at most 63 lowercase letters, digits, '_' or '-'",
-        value,
-      );
-    }
   }
 }
 

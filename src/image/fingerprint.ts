@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import ignore from "@balena/dockerignore";
 
@@ -29,6 +30,25 @@ export interface FingerprintOptions {
   readonly owner: string;
   /** The `directory` value as the user wrote it, for error messages. */
   readonly directoryProp?: string;
+  /**
+   * Whether to use the persistent content-digest cache (see {@link DigestCache}). It is also
+   * off when the environment variable `CDKTF_CLOUD_RUN_FINGERPRINT_CACHE` is `0`, `false`,
+   * `off` or `no`.
+   * @default true
+   */
+  readonly cache?: boolean;
+  /**
+   * Where the digest cache lives.
+   * @default - `$CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR`, else
+   * `<os.tmpdir()>/cdktf-cloud-run-fingerprints-<uid>`
+   */
+  readonly cacheDirectory?: string;
+  /**
+   * A file's digest is only cached when its mtime and ctime are at least this many milliseconds
+   * older than the start of the walk. Tests lower it; see {@link DigestCache}.
+   * @default 2000
+   */
+  readonly cacheTrustMarginMs?: number;
 }
 
 /**
@@ -46,6 +66,8 @@ export interface FingerprintResult {
   readonly directoriesRead: number;
   /** Symlinks (relative POSIX path -> link text) whose target lies outside the context. */
   readonly externalSymlinks: string[];
+  /** Number of regular files whose digest came from the cache instead of being read. */
+  readonly cachedFileCount: number;
 }
 
 /** A negated `.dockerignore` pattern, split into path segments. */
@@ -55,6 +77,9 @@ interface Reinclude {
 
 const CHUNK_SIZE = 1024 * 1024;
 const FORMAT_VERSION = "cdktf-cloud-run/context-fingerprint/v1";
+
+/** One read buffer for all fingerprints of the process (the walk is synchronous). */
+let sharedBuffer: Buffer | undefined;
 
 /**
  * Content fingerprint of a Docker build context.
@@ -89,6 +114,9 @@ const FORMAT_VERSION = "cdktf-cloud-run/context-fingerprint/v1";
  *   a file system that stores decomposed names hashes the same.
  * - File contents are read in 1 MiB chunks into one reused buffer: memory use does not depend
  *   on file or context size.
+ * - A persistent cache ({@link DigestCache}) may supply the content digest of a file whose
+ *   identity and times prove it unchanged since it was hashed; the fingerprint is the same with
+ *   or without it.
  *
  * @internal
  */
@@ -180,17 +208,22 @@ export class ContextFingerprint {
 
   private readonly root: string;
   private readonly hash = crypto.createHash("sha256");
-  private readonly buffer = Buffer.allocUnsafe(CHUNK_SIZE);
+  private readonly buffer: Buffer;
   private readonly forced: Set<string>;
   private readonly reincludes: Reinclude[] = [];
   private matcher?: { ignores(pathname: string): boolean };
   private fileCount = 0;
   private byteCount = 0;
   private directoriesRead = 0;
+  private cachedFileCount = 0;
   private readonly externalSymlinks: string[] = [];
+  private readonly cache?: DigestCache;
 
   private constructor(private readonly options: FingerprintOptions) {
     this.root = path.resolve(options.directory);
+    sharedBuffer ??= Buffer.allocUnsafe(CHUNK_SIZE);
+    this.buffer = sharedBuffer;
+    this.cache = DigestCache.open(this.root, options);
     this.forced = new Set([".dockerignore"]);
     if (options.dockerfilePath !== undefined) {
       this.forced.add(options.dockerfilePath);
@@ -199,9 +232,13 @@ export class ContextFingerprint {
 
   private run(): FingerprintResult {
     this.checkRoot();
-    this.loadDockerignore();
+    const rootEntries = this.readDirectory(this.root, "");
+    if (rootEntries.some((dirent) => dirent.name === ".dockerignore")) {
+      this.loadDockerignore();
+    }
     this.hash.update(`${FORMAT_VERSION}\n`);
-    this.walk(this.root, "", []);
+    this.walk(this.root, "", [], rootEntries);
+    this.cache?.save();
 
     const buildArgs = Object.keys(this.options.buildArgs ?? {})
       .sort(compareBytes)
@@ -222,13 +259,14 @@ export class ContextFingerprint {
       byteCount: this.byteCount,
       directoriesRead: this.directoriesRead,
       externalSymlinks: this.externalSymlinks,
+      cachedFileCount: this.cachedFileCount,
     };
   }
 
   private checkRoot(): void {
     let stat: fs.Stats | undefined;
     try {
-      stat = fs.statSync(this.root);
+      stat = fs.statSync(this.root, { throwIfNoEntry: false });
     } catch {
       stat = undefined;
     }
@@ -274,13 +312,16 @@ export class ContextFingerprint {
     return this.reincludes.some((r) => ContextFingerprint.couldMatchBelow(r.segments, segments));
   }
 
-  private walk(absDir: string, relDir: string, segments: string[]): void {
-    let dirents: fs.Dirent[];
+  private readDirectory(absDir: string, relDir: string): fs.Dirent[] {
     try {
-      dirents = fs.readdirSync(absDir, { withFileTypes: true });
+      return fs.readdirSync(absDir, { withFileTypes: true });
     } catch (error) {
       throw this.readError(relDir === "" ? "." : relDir, error);
     }
+  }
+
+  private walk(absDir: string, relDir: string, segments: string[], listed?: fs.Dirent[]): void {
+    const dirents = listed ?? this.readDirectory(absDir, relDir);
     this.directoriesRead++;
     const entries = dirents.map((dirent) => {
       const name = dirent.name.normalize("NFC");
@@ -290,7 +331,7 @@ export class ContextFingerprint {
 
     for (const { dirent, name } of entries) {
       const relPath = relDir === "" ? name : `${relDir}/${name}`;
-      const absPath = path.join(absDir, dirent.name);
+      const absPath = `${absDir}${path.sep}${dirent.name}`;
       if (dirent.isDirectory()) {
         const childSegments = [...segments, name];
         if (this.isIgnored(relPath)) {
@@ -322,6 +363,12 @@ export class ContextFingerprint {
   }
 
   private hashFile(absPath: string, relPath: string): void {
+    const cached = this.cache?.lookup(relPath, absPath);
+    if (cached !== undefined) {
+      this.cachedFileCount++;
+      this.recordFile(relPath, cached.size, cached.executable, cached.digest);
+      return;
+    }
     let fd: number;
     try {
       fd = fs.openSync(absPath, "r");
@@ -331,8 +378,15 @@ export class ContextFingerprint {
     const digest = crypto.createHash("sha256");
     let size = 0;
     let executable: boolean;
+    let stat: fs.BigIntStats | undefined;
     try {
-      executable = (fs.fstatSync(fd).mode & 0o111) !== 0;
+      if (this.cache !== undefined) {
+        // Taken before the content is read: a change during the read makes it stale.
+        stat = fs.fstatSync(fd, { bigint: true });
+        executable = (stat.mode & BigInt(0o111)) !== BigInt(0);
+      } else {
+        executable = (fs.fstatSync(fd).mode & 0o111) !== 0;
+      }
       for (;;) {
         const read = fs.readSync(fd, this.buffer, 0, CHUNK_SIZE, null);
         if (read === 0) {
@@ -346,11 +400,17 @@ export class ContextFingerprint {
     } finally {
       fs.closeSync(fd);
     }
+    const hex = digest.digest("hex");
+    if (stat !== undefined) {
+      this.cache?.store(relPath, stat, size, hex);
+    }
+    this.recordFile(relPath, size, executable, hex);
+  }
+
+  private recordFile(relPath: string, size: number, executable: boolean, hex: string): void {
     this.fileCount++;
     this.byteCount += size;
-    this.hash.update(
-      `F\0${relPath}\0${size}\0${executable ? "x" : "-"}\0${digest.digest("hex")}\n`,
-    );
+    this.hash.update(`F\0${relPath}\0${size}\0${executable ? "x" : "-"}\0${hex}\n`);
   }
 
   private hashSymlink(absPath: string, relPath: string): void {
@@ -385,6 +445,259 @@ export class ContextFingerprint {
         this.options.directoryProp ?? this.options.directory,
       )}: ${reason}. Make it readable, or exclude it in .dockerignore.`,
     );
+  }
+}
+
+const CACHE_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE";
+const CACHE_DIR_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR";
+const CACHE_FORMAT = "cdktf-cloud-run/digest-cache/v1";
+const DEFAULT_TRUST_MARGIN_MS = 2000;
+/**
+ * Smaller files are always read: reading them costs about as much as checking a cache entry,
+ * and a context of only small files then never needs a cache file.
+ */
+const MIN_CACHED_SIZE = 16 * 1024;
+/** Cache directories already checked by this process, and whether they can be used. */
+const checkedCacheDirectories = new Map<string, boolean>();
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+const NS_PER_MS = BigInt(1000000);
+
+/** A cache entry: the file's identity and times when it was hashed, and its content digest. */
+interface CacheEntry {
+  readonly key: string;
+  readonly digest: string;
+}
+
+/**
+ * A persistent cache of the content digests of the files of one build context, so that
+ * re-synthesizing an unchanged context does not read its files again.
+ *
+ * - Where: one file per context (named by a hash of the absolute context path) in
+ *   `<os.tmpdir()>/cdktf-cloud-run-fingerprints-<uid>`, or `$CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR`.
+ *   Never inside the context, and nothing of it reaches the synthesized output. The directory
+ *   must be a real directory owned by the current user and not writable by group or others
+ *   (so no other user can plant digests); otherwise the cache is not used.
+ * - What: the digests of regular files of at least 16 KiB (smaller ones are cheaper to read
+ *   than to look up, and a context of small files needs no cache file at all).
+ * - When a digest is reused: the file's device, inode, mode, size, mtime and ctime (nanoseconds,
+ *   `fs.statSync(..., { bigint: true })`) all equal the ones recorded when it was hashed. Content
+ *   cannot change without changing mtime and ctime, and user space cannot set ctime back.
+ * - Racy files (as in git's racy-git problem): a file changed within the same timestamp tick
+ *   as the moment it was hashed could keep identical times. So an entry is only recorded when
+ *   the file's mtime and ctime are at least `cacheTrustMarginMs` (2 s) older than the start of
+ *   the walk that hashed it, which also covers coarse file-system timestamps (1-2 s) and the lag
+ *   of the kernel's coarse clock. The stat is taken before the content is read, and a file whose
+ *   size changed while it was read is not recorded.
+ * - A missing, unreadable, foreign (other format or context) or corrupt file (its checksum does
+ *   not match) is ignored as a whole; writes are atomic (temporary file + rename), and failures
+ *   to write are ignored: the cache only ever saves work.
+ * - Off with `CDKTF_CLOUD_RUN_FINGERPRINT_CACHE=0` (or `false`, `off`, `no`).
+ */
+class DigestCache {
+  /** The cache for a context, or undefined when it is turned off or cannot be used safely. */
+  public static open(root: string, options: FingerprintOptions): DigestCache | undefined {
+    const env = (process.env[CACHE_ENV] ?? "").trim().toLowerCase();
+    if (options.cache === false || ["0", "false", "off", "no"].includes(env)) {
+      return undefined;
+    }
+    const directory =
+      options.cacheDirectory ?? (process.env[CACHE_DIR_ENV] || defaultCacheDirectory());
+    let usable = checkedCacheDirectories.get(directory);
+    if (usable === undefined) {
+      usable = prepareCacheDirectory(directory);
+      checkedCacheDirectories.set(directory, usable);
+    }
+    if (!usable) {
+      return undefined;
+    }
+    return new DigestCache(root, directory, options.cacheTrustMarginMs ?? DEFAULT_TRUST_MARGIN_MS);
+  }
+
+  private readonly file: string;
+  private readonly previous: Map<string, CacheEntry>;
+  private readonly next = new Map<string, CacheEntry>();
+  /** Files with mtime and ctime before this (ns since the epoch) may be recorded. */
+  private readonly trustedBefore: bigint;
+  private added = false;
+
+  private constructor(
+    private readonly root: string,
+    directory: string,
+    trustMarginMs: number,
+  ) {
+    const name = crypto.createHash("sha256").update(`${CACHE_FORMAT}\0${root}`).digest("hex");
+    this.file = path.join(directory, `${name.slice(0, 40)}.json`);
+    this.trustedBefore = BigInt(Date.now() - Math.round(trustMarginMs)) * NS_PER_MS;
+    this.previous = this.load();
+  }
+
+  /** The recorded digest of a file, when its current identity and times prove it unchanged. */
+  public lookup(
+    relPath: string,
+    absPath: string,
+  ): { size: number; executable: boolean; digest: string } | undefined {
+    const entry = this.previous.get(relPath);
+    if (entry === undefined) {
+      return undefined;
+    }
+    let stat: fs.BigIntStats | undefined;
+    try {
+      stat = fs.lstatSync(absPath, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+    if (stat === undefined || !stat.isFile() || statKey(stat) !== entry.key) {
+      return undefined;
+    }
+    this.next.set(relPath, entry);
+    return {
+      size: Number(stat.size),
+      executable: (stat.mode & BigInt(0o111)) !== BigInt(0),
+      digest: entry.digest,
+    };
+  }
+
+  /**
+   * Records a digest computed from the content read after `stat` was taken, when the file is
+   * old enough to be trusted and did not change size while it was read.
+   */
+  public store(relPath: string, stat: fs.BigIntStats, size: number, digest: string): void {
+    if (
+      size < MIN_CACHED_SIZE ||
+      stat.size !== BigInt(size) ||
+      stat.mtimeNs >= this.trustedBefore ||
+      stat.ctimeNs >= this.trustedBefore
+    ) {
+      return;
+    }
+    this.next.set(relPath, { key: statKey(stat), digest });
+    this.added = true;
+  }
+
+  /** Writes the entries of this walk when they differ from the ones loaded. */
+  public save(): void {
+    if (!this.added && this.next.size === this.previous.size) {
+      return;
+    }
+    try {
+      if (this.next.size === 0) {
+        fs.rmSync(this.file, { force: true });
+        return;
+      }
+      const body = JSON.stringify([...this.next].map(([rel, e]) => [rel, e.key, e.digest]));
+      const header = JSON.stringify({
+        format: CACHE_FORMAT,
+        root: this.root,
+        checksum: crypto.createHash("sha256").update(body).digest("hex"),
+      });
+      const temporary = `${this.file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
+      try {
+        try {
+          fs.writeFileSync(temporary, `${header}\n${body}`, { mode: 0o600 });
+        } catch (error) {
+          // The directory was removed since it was checked: check (and create) it again.
+          if (errorCode(error) !== "ENOENT" || !prepareCacheDirectory(path.dirname(this.file))) {
+            throw error;
+          }
+          fs.writeFileSync(temporary, `${header}\n${body}`, { mode: 0o600 });
+        }
+        fs.renameSync(temporary, this.file);
+      } finally {
+        fs.rmSync(temporary, { force: true });
+      }
+    } catch {
+      // The cache only saves work; a failure to write it changes nothing else.
+    }
+  }
+
+  /** The entries of the cache file, or none when it is missing, foreign or corrupt. */
+  private load(): Map<string, CacheEntry> {
+    const entries = new Map<string, CacheEntry>();
+    let text: string;
+    try {
+      if (!fs.existsSync(this.file)) {
+        return entries;
+      }
+      text = fs.readFileSync(this.file, "utf8");
+    } catch {
+      return entries;
+    }
+    try {
+      const newline = text.indexOf("\n");
+      if (newline < 0) {
+        return entries;
+      }
+      const header = JSON.parse(text.slice(0, newline));
+      const body = text.slice(newline + 1);
+      if (
+        typeof header !== "object" ||
+        header === null ||
+        header.format !== CACHE_FORMAT ||
+        header.root !== this.root ||
+        header.checksum !== crypto.createHash("sha256").update(body).digest("hex")
+      ) {
+        return entries;
+      }
+      const list: unknown = JSON.parse(body);
+      if (!Array.isArray(list)) {
+        return entries;
+      }
+      for (const item of list) {
+        if (
+          !Array.isArray(item) ||
+          item.length !== 3 ||
+          typeof item[0] !== "string" ||
+          typeof item[1] !== "string" ||
+          typeof item[2] !== "string" ||
+          !HEX_DIGEST.test(item[2])
+        ) {
+          return new Map();
+        }
+        entries.set(item[0], { key: item[1], digest: item[2] });
+      }
+    } catch {
+      return new Map();
+    }
+    return entries;
+  }
+}
+
+/** What identifies a file's content without reading it. */
+function statKey(stat: fs.BigIntStats): string {
+  return `${stat.dev}:${stat.ino}:${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+}
+
+function defaultCacheDirectory(): string {
+  let user: string;
+  if (typeof process.getuid === "function") {
+    user = String(process.getuid());
+  } else {
+    try {
+      user = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
+    } catch {
+      user = "user";
+    }
+  }
+  return path.join(os.tmpdir(), `cdktf-cloud-run-fingerprints-${user}`);
+}
+
+/**
+ * Creates the cache directory when missing; true when it is a real directory that only the
+ * current user can write to.
+ */
+function prepareCacheDirectory(directory: string): boolean {
+  try {
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(directory);
+    if (!stat.isDirectory()) {
+      return false;
+    }
+    if (typeof process.getuid === "function") {
+      return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 

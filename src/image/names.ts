@@ -1,22 +1,9 @@
 import * as crypto from "crypto";
+import { sanitizeName } from "../util/names";
 import { invalidProp, isUnresolved } from "../util/validation";
 
 /** One path component of a Docker image name (distribution/reference). */
 const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-
-/**
- * Turns a construct path into a name made of lowercase letters, digits and single hyphens,
- * starting with a letter and not ending with a hyphen. Returns "" when nothing is left.
- * @internal
- */
-export function sanitizeName(value: string, maxLength: number): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .slice(0, maxLength)
-    .replace(/-+$/, "");
-}
 
 /**
  * The default repository ID for a construct path: a readable, sanitized part plus 8 hex

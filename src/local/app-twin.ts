@@ -6,9 +6,9 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
-import { resolveServiceName } from "../cloud-run/limits";
+import { defaultImageName, resolveServiceName } from "../cloud-run/limits";
 import { ContainerImage } from "../image/container-image";
-import { invalidProp, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { LocalService, LocalServiceOptions } from "./local-service";
 
 /**
@@ -26,14 +26,36 @@ export function localTwin(
   scope: Construct,
   id: string,
   props: CloudRunAppProps,
-  options: LocalServiceOptions = {},
+  localOptions?: LocalServiceOptions,
 ): LocalService {
   const group = new Construct(scope, id);
   const owner = ownerName("CloudRunApp", group.node.path);
-  if (props === undefined || props === null) {
+  if (props === undefined || props === null || typeof props !== "object") {
     throw invalidProp(owner, "props", "are required: the CloudRunApp's props", props);
   }
-  const serviceName = resolveServiceName(owner, id, options.serviceName ?? props.serviceName);
+  // null, from JavaScript callers, means "no options", like undefined.
+  const options: LocalServiceOptions = localOptions ?? {};
+  if (typeof options !== "object") {
+    throw invalidProp(owner, "options", "must be the LocalService options", options);
+  }
+  for (const [prop, value] of [
+    ["environment", props.environment],
+    ["options.environment", options.environment],
+  ] as const) {
+    if (isUnresolved(value)) {
+      throw invalidProp(
+        owner,
+        prop,
+        "must be a map known at synth (use individual token values instead)",
+        value,
+      );
+    }
+  }
+  const serviceName = resolveServiceName(
+    owner,
+    id,
+    options.serviceName ?? props.serviceName ?? undefined,
+  );
 
   const image = new ContainerImage(group, "Image", {
     directory: props.directory,
@@ -41,7 +63,7 @@ export function localTwin(
     generatedDockerfile: props.generatedDockerfile,
     buildArgs: props.buildArgs,
     target: props.target,
-    imageName: props.imageName ?? serviceName,
+    imageName: props.imageName ?? defaultImageName(id, serviceName),
     platform: props.platform,
   });
 

@@ -100,6 +100,21 @@ export function isUnspecifiedAddress(address: string): boolean {
 }
 
 /**
+ * True when ports published on two (normalized) host addresses of the same port collide on the
+ * host: the same address, or an unspecified address and any address of its family (`0.0.0.0`
+ * covers every IPv4 address, `::` every IPv6 address).
+ * @internal
+ */
+export function addressesOverlap(a: string, b: string): boolean {
+  if (a === b) {
+    return true;
+  }
+  const covers = (wildcard: string, address: string) =>
+    (wildcard === "0.0.0.0" && net.isIPv4(address)) || (wildcard === "::" && net.isIPv6(address));
+  return covers(a, b) || covers(b, a);
+}
+
+/**
  * The host part of a URL that reaches a port published on `address`: the loopback address of the
  * same family for an unspecified address, IPv6 in brackets.
  * @internal
@@ -120,6 +135,14 @@ export function urlHost(address: string): string {
 const CONTAINER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 /**
+ * True for a valid Docker container name.
+ * @internal
+ */
+export function isValidContainerName(value: string): boolean {
+  return typeof value === "string" && CONTAINER_NAME_PATTERN.test(value);
+}
+
+/**
  * A Docker container name: at least two of `[a-zA-Z0-9_.-]`, starting with a letter or digit.
  * @internal
  */
@@ -127,7 +150,7 @@ export function validateContainerName(owner: string, value: string): void {
   if (isUnresolved(value)) {
     return;
   }
-  if (typeof value !== "string" || !CONTAINER_NAME_PATTERN.test(value)) {
+  if (!isValidContainerName(value)) {
     throw invalidProp(
       owner,
       "containerName",

@@ -12,8 +12,10 @@ import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import {
+  addressesOverlap,
   dockerLimits,
   isUnspecifiedAddress,
+  isValidContainerName,
   normalizeHostAddress,
   urlHost,
   validateContainerName,
@@ -34,7 +36,8 @@ export interface LocalServiceOptions {
 
   /**
    * The Docker container name. It must be unique on the Docker engine.
-   * @default - the service name
+   * @default - the service name, or `<service name>-local` when the service name is not a valid
+   * container name (Docker needs at least two characters)
    */
   readonly containerName?: string;
 
@@ -185,7 +188,7 @@ export class LocalService extends Construct {
     const serviceName = resolveServiceName(owner, id, props.serviceName);
     this.serviceName = serviceName;
     this.revision = `${serviceName}-local-${props.image.tag.slice(0, 8)}`;
-    this.containerName = props.containerName ?? serviceName;
+    this.containerName = props.containerName ?? defaultContainerName(serviceName);
     validateContainerName(owner, this.containerName);
 
     // --- network
@@ -208,6 +211,14 @@ export class LocalService extends Construct {
     const limits = dockerLimits(owner, cpu, memory);
 
     // --- environment (validated before anything is created)
+    if (isUnresolved(props.environment)) {
+      throw invalidProp(
+        owner,
+        "environment",
+        "must be a map known at synth (use individual token values instead)",
+        props.environment,
+      );
+    }
     for (const [name, value] of Object.entries(props.environment ?? {})) {
       this.addEnvironment(name, value);
     }
@@ -262,6 +273,8 @@ export class LocalService extends Construct {
         ignoreChanges: ["memory_swap"],
       },
     });
+
+    this.node.addValidation({ validate: () => this.validateHostPort() });
   }
 
   /**
@@ -277,6 +290,32 @@ export class LocalService extends Construct {
     this.env.push({ name, value });
   }
 
+  /** Two local services of one app that publish the same port on overlapping host addresses. */
+  private validateHostPort(): string[] {
+    if (isUnresolved(this.hostPort) || isUnresolved(this.hostAddress)) {
+      return [];
+    }
+    const errors: string[] = [];
+    for (const other of this.node.root.node.findAll()) {
+      if (
+        other === this ||
+        !(other instanceof LocalService) ||
+        isUnresolved(other.hostPort) ||
+        isUnresolved(other.hostAddress) ||
+        other.hostPort !== this.hostPort ||
+        !addressesOverlap(this.hostAddress, other.hostAddress)
+      ) {
+        continue;
+      }
+      errors.push(
+        `${this.owner}: invalid hostPort: must not be published twice on the same host address: ` +
+          `${ownerName("LocalService", other.node.path)} publishes ${other.hostAddress} port ${other.hostPort} too ` +
+          `(set hostPort or hostAddress). Got: ${this.hostPort} on ${this.hostAddress}`,
+      );
+    }
+    return errors;
+  }
+
   private renderEnv(): string[] {
     const contract = [
       `PORT=${numberText(this.port)}`,
@@ -286,6 +325,16 @@ export class LocalService extends Construct {
     ];
     return [...contract, ...this.env.map((entry) => `${entry.name}=${entry.value}`)];
   }
+}
+
+/**
+ * The default container name: the service name, when Docker accepts it (at least two
+ * characters), else `<service name>-local`.
+ */
+function defaultContainerName(serviceName: string): string {
+  return isUnresolved(serviceName) || isValidContainerName(serviceName)
+    ? serviceName
+    : `${serviceName}-local`;
 }
 
 /** A number as text: plain digits, or a token string when only known at apply. */

@@ -54,7 +54,17 @@ export class SecurityPosture extends Construct {
    * The security posture of the stack that contains `scope`, created on first use.
    */
   public static of(scope: IConstruct): SecurityPosture {
-    const stack = TerraformStack.of(scope);
+    let stack: TerraformStack;
+    try {
+      stack = TerraformStack.of(scope);
+    } catch {
+      throw invalidProp(
+        "SecurityPosture.of",
+        "scope",
+        "must be a construct inside a TerraformStack",
+        scope?.node?.path ?? scope,
+      );
+    }
     const existing = (stack as unknown as { [POSTURE_KEY]?: SecurityPosture })[POSTURE_KEY];
     if (existing !== undefined) {
       return existing;

@@ -1,5 +1,5 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { CloudRunApp } from "../../src/cloud-run/cloud-run-app";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { DockerRepository } from "../../src/image/docker-repository";
@@ -198,5 +198,76 @@ describe("CloudRunApp", () => {
       (r) => r.repository_id,
     );
     expect(new Set(repoIds).size).toBe(2);
+  });
+});
+
+describe("CloudRunApp: a serviceName token", () => {
+  /** An app whose serviceName is a variable, after `variables` unrelated variables. */
+  function tokenNamedApp(variables: number) {
+    const stack = googleOnlyStack();
+    for (let i = 0; i < variables; i++) {
+      new TerraformOutput(stack, `out${i}`, {
+        value: new TerraformVariable(stack, `var${i}`, { type: "string" }).stringValue,
+      });
+    }
+    const serviceName = new TerraformVariable(stack, "name", { type: "string" }).stringValue;
+    const app = new CloudRunApp(stack, "api", {
+      region: REGION,
+      directory: NONROOT_CONTEXT,
+      serviceName,
+    });
+    return { app, out: synth(stack) };
+  }
+
+  test("names the image after the construct id, so the tag does not depend on token numbering", () => {
+    const { app, out } = tokenNamedApp(0);
+    expect(app.image.imageName).toBe("api");
+    expect(only(out, "docker_registry_image").name).toMatch(/\/api:[0-9a-f]{64}$/);
+    expect(only(out, "google_cloud_run_v2_service").name).toBe("${var.name}");
+    expect(tokenNamedApp(3).app.image.tag).toBe(app.image.tag);
+  });
+
+  test("an imageName token is refused: it is part of the image's fingerprint", () => {
+    const stack = googleOnlyStack();
+    const imageName = new TerraformVariable(stack, "image", { type: "string" }).stringValue;
+    expect(
+      () =>
+        new CloudRunApp(stack, "api", { region: REGION, directory: NONROOT_CONTEXT, imageName }),
+    ).toThrow(
+      "ContainerImage 'Stack/api/Image': invalid imageName: must be known at synth (it is part of the image's content fingerprint), not a token. Got:",
+    );
+  });
+});
+
+describe("CloudRunApp: null and missing props from JavaScript callers", () => {
+  test.each([
+    ["props undefined", undefined],
+    ["props null", null],
+  ])("%s is an Error naming the prop, not a TypeError", (_label, props) => {
+    const run = () => new CloudRunApp(googleOnlyStack(), "api", props as never);
+    expect(run).toThrow(
+      `CloudRunApp 'Stack/api': invalid props: are required: { directory, region, ... }. Got: ${props}`,
+    );
+    expect(run).not.toThrow(TypeError);
+  });
+
+  test.each([
+    ["labels", null],
+    ["vpcAccess", null],
+    ["environment", null],
+    ["secrets", null],
+    ["buildArgs", null],
+    ["target", null],
+    ["repository", null],
+    ["serviceName", null],
+  ])("%s: %p means not set", (key, value) => {
+    const stack = googleOnlyStack();
+    const app = new CloudRunApp(stack, "api", {
+      region: REGION,
+      directory: NONROOT_CONTEXT,
+      [key]: value,
+    });
+    expect(app.service.serviceName).toBe("api");
+    expect(only(synth(stack), "google_cloud_run_v2_service").labels).toBeUndefined();
   });
 });

@@ -1,10 +1,13 @@
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
-import { TerraformOutput, Token } from "cdktf";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { CloudRunService, CloudRunServiceProps } from "../../src/cloud-run/cloud-run-service";
 import { CLIENT_IGNORE_CHANGES } from "../../src/cloud-run/defaults";
 import { Probe } from "../../src/cloud-run/probe";
 import { ExecutionEnvironment, Ingress, VpcEgress } from "../../src/cloud-run/settings";
 import { ContainerImage } from "../../src/image/container-image";
+import { DockerRepository } from "../../src/image/docker-repository";
 import {
   NONROOT_CONTEXT,
   REGION,
@@ -746,5 +749,140 @@ describe("uniqueness at synth", () => {
       expect(id).toMatch(/^payments-ledger-recon-[0-9a-f]{8}$/);
     }
     expect(a.serviceName).not.toBe(b.serviceName);
+  });
+});
+
+describe("IAM binding ids do not depend on unrelated tokens", () => {
+  /** The logical ids of the IAM members, in a stack where `variables` variables come first. */
+  function iamIds(variables: number): string[] {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "Stack");
+    for (let i = 0; i < variables; i++) {
+      // Reading a variable's value creates a token, shifting the numbers of later tokens.
+      new TerraformOutput(stack, `out${i}`, {
+        value: new TerraformVariable(stack, `var${i}`, { type: "string" }).stringValue,
+      });
+    }
+    new GoogleProvider(stack, "google", { project: "my-project" });
+    const repository = new DockerRepository(stack, "Repo", { location: REGION });
+    const image = new ContainerImage(stack, "Image", { repository, directory: NONROOT_CONTEXT });
+    const callee = new CloudRunService(stack, "callee", { image, region: REGION });
+    const caller = new CloudRunService(stack, "caller", { image, region: REGION });
+    const secret = new SecretManagerSecret(stack, "Secret", {
+      secretId: "db-password",
+      replication: { auto: {} },
+    });
+    callee.grantInvoke(caller.serviceAccountMember);
+    callee.addSecretEnvironment("DB_PASSWORD", { secret: secret.secretId, version: "1" });
+    const out = synth(stack);
+    return [
+      ...Object.keys(resources(out, "google_cloud_run_v2_service_iam_member")),
+      ...Object.keys(resources(out, "google_secret_manager_secret_iam_member")),
+    ].sort();
+  }
+
+  test("0 or 3 variables declared first give the same ids", () => {
+    const ids = iamIds(0);
+    expect(ids).toHaveLength(2);
+    expect(iamIds(3)).toEqual(ids);
+  });
+
+  test("the same member as two different tokens is one binding", () => {
+    const f = fixture();
+    const callee = new CloudRunService(f.stack, "callee", { image: f.image, region: REGION });
+    const caller = new CloudRunService(f.stack, "caller", { image: f.image, region: REGION });
+    callee.grantInvoke(caller.serviceAccountMember);
+    callee.grantInvoke(`serviceAccount:${caller.serviceAccount!.email}`);
+    expect(
+      Object.keys(resources(synth(f.stack), "google_cloud_run_v2_service_iam_member")),
+    ).toHaveLength(1);
+  });
+});
+
+describe("null and missing props from JavaScript callers", () => {
+  // Thunks: the props are made inside each test, so one TypeError fails one test.
+  const notSet: Array<[string, () => Partial<CloudRunServiceProps>]> = [
+    ["labels: null", () => ({ labels: null as never })],
+    ["vpcAccess: null", () => ({ vpcAccess: null as never })],
+    [
+      "vpcAccess.networkTags: null",
+      () => ({ vpcAccess: { network: "default", networkTags: null as never } }),
+    ],
+    ["environment: null", () => ({ environment: null as never })],
+    ["secrets: null", () => ({ secrets: null as never })],
+    ["startupProbe: null", () => ({ startupProbe: null as never })],
+    ["livenessProbe: null", () => ({ livenessProbe: null as never })],
+    ["Probe.http(null)", () => ({ startupProbe: Probe.http(null as never) })],
+    ["Probe.tcp(null)", () => ({ startupProbe: Probe.tcp(null as never) })],
+    ["Probe.grpc(null)", () => ({ livenessProbe: Probe.grpc(null as never) })],
+  ];
+  test.each(notSet)("%s means not set", (_label, props) => {
+    const { stack } = service(props());
+    const run = only(synth(stack), "google_cloud_run_v2_service");
+    expect(run.labels).toBeUndefined();
+  });
+
+  test("Probe.http(null) is an HTTP probe of / with Cloud Run's defaults", () => {
+    const probe = container(json({ startupProbe: Probe.http(null as never) })).startup_probe;
+    expect(probe).toEqual({ http_get: { path: "/" } });
+  });
+
+  test("null vpcAccess.networkTags renders no tags, and a network still renders", () => {
+    const run = only(
+      json({ vpcAccess: { network: "default", networkTags: null as never } }),
+      "google_cloud_run_v2_service",
+    );
+    expect(run.template.vpc_access.network_interfaces).toEqual([{ network: "default" }]);
+  });
+
+  const invalid: Array<[string, () => unknown, string]> = [
+    [
+      "props undefined",
+      () => new CloudRunService(fixture().stack, "api", undefined as never),
+      `${OWNER}: invalid props: are required: { image, region, ... }. Got: undefined`,
+    ],
+    [
+      "props null",
+      () => new CloudRunService(fixture().stack, "api", null as never),
+      `${OWNER}: invalid props: are required: { image, region, ... }. Got: null`,
+    ],
+    [
+      "vpcAccess.networkTags not a list",
+      () => service({ vpcAccess: { network: "default", networkTags: 5 as never } }),
+      `${OWNER}: invalid vpcAccess.networkTags: must be a list of network tags. Got: 5`,
+    ],
+    [
+      "vpcAccess not an object",
+      () => service({ vpcAccess: "default" as never }),
+      `${OWNER}: invalid vpcAccess: must be { network?, subnetwork?, ... }. Got: "default"`,
+    ],
+  ];
+  test.each(invalid)("%s is an Error naming the prop, not a TypeError", (_label, run, message) => {
+    expect(run).toThrow(message);
+    expect(run).not.toThrow(TypeError);
+  });
+});
+
+describe("maps given as one token", () => {
+  test("environment as a token is refused with a clear message", () => {
+    const environment = Lazy.anyValue({ produce: () => ({ A: "1" }) }) as never;
+    rejects(
+      { environment },
+      `${OWNER}: invalid environment: must be a map known at synth (use individual token values instead). Got:`,
+    );
+    expect(() => service({ environment })).not.toThrow(/postProcessors/);
+  });
+
+  test("secrets as a token is refused with a clear message", () => {
+    const secrets = Lazy.anyValue({ produce: () => ({}) }) as never;
+    rejects(
+      { secrets },
+      `${OWNER}: invalid secrets: must be a map known at synth (use individual token values instead). Got:`,
+    );
+  });
+
+  test("token values inside a known map are fine", () => {
+    const value = Lazy.stringValue({ produce: () => "v" });
+    expect(container(json({ environment: { A: value } })).env).toEqual([{ name: "A", value: "v" }]);
   });
 });

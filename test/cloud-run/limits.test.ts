@@ -418,8 +418,10 @@ describe("labels", () => {
         env: "",
         "cost-center_1": "a-b_c",
         ünits: "x",
+        部門: "開発",
       }),
-    ).toThrow(/keys must be/); // keys must be ASCII
+    ).not.toThrow(); // international lowercase letters are allowed in keys and values
+    expect(() => validateLabels(O, "labels", { Ünits: "x" })).toThrow(/keys must be/);
     expect(() =>
       validateLabels(O, "labels", {
         team: "payments",

@@ -425,3 +425,87 @@ describe("ONBUILD", () => {
     expect(user("FROM debian:13 AS a\nUSER 1000\nONBUILD RUN id\nFROM a\n").isRoot).toBe(false);
   });
 });
+
+describe("signed numeric users (runc parses the uid with Go's strconv.Atoi)", () => {
+  test.each(["+0", "-0", "+00", "+0:0", "-0:65532"])("USER %s is root (uid 0)", (value) => {
+    expect(user(`FROM debian:13\nUSER ${value}\n`)).toMatchObject({
+      isRoot: true,
+      user: value,
+      uid: 0,
+    });
+  });
+
+  test("a signed zero from a variable is root", () => {
+    const u = user("FROM debian:13\nARG U=+0\nUSER $U\n");
+    expect(u).toMatchObject({ isRoot: true, user: "+0", uid: 0 });
+    expect(u.reason).toContain("sets uid 0 (root)");
+    expect(user("FROM debian:13\nARG U\nUSER $U\n", { buildArgs: { U: "-0" } }).isRoot).toBe(true);
+  });
+
+  test.each(["-1", "-1000", "-65532:65532"])("USER %s is not a valid uid, so not proven", (v) => {
+    const u = user(`FROM debian:13\nUSER ${v}\n`);
+    expect(u.isRoot).toBe(true);
+    expect(u.uid).toBeUndefined();
+    expect(u.reason).toContain("which is not a valid uid");
+  });
+
+  test("a plus-signed non-zero uid is that uid", () => {
+    expect(user("FROM debian:13\nUSER +1000\n")).toMatchObject({ isRoot: false, uid: 1000 });
+  });
+});
+
+describe("ONBUILD ENV and ARG run at the start of the child stage", () => {
+  test("an ONBUILD ENV replaces the parent's value before the child's USER", () => {
+    const text = "FROM debian:13 AS base\nENV U=1000\nONBUILD ENV U=0\nFROM base\nUSER $U\n";
+    expect(user(text)).toMatchObject({ isRoot: true, user: "0", uid: 0 });
+    // Without the trigger the inherited ENV is used.
+    expect(user("FROM debian:13 AS base\nENV U=1000\nFROM base\nUSER $U\n").isRoot).toBe(false);
+  });
+
+  test("an ONBUILD ARG declares the variable in the child", () => {
+    const text = "FROM scratch AS base\nONBUILD ARG U=0\nFROM base\nUSER ${U:-1000}\n";
+    expect(user(text)).toMatchObject({ isRoot: true, user: "0" });
+    expect(user(text, { buildArgs: { U: "1000" } })).toMatchObject({ isRoot: false, uid: 1000 });
+    expect(user("FROM scratch AS base\nFROM base\nUSER ${U:-1000}\n").isRoot).toBe(false);
+  });
+
+  test("the child's own ENV, after the triggers, wins", () => {
+    const text = "FROM debian:13 AS base\nONBUILD ENV U=0\nFROM base\nENV U=1000\nUSER $U\n";
+    expect(user(text)).toMatchObject({ isRoot: false, uid: 1000 });
+  });
+
+  test("triggers do not run in their own stage, and do not carry over to grandchildren", () => {
+    expect(user("FROM debian:13 AS a\nENV U=1000\nONBUILD ENV U=0\nUSER $U\n").isRoot).toBe(false);
+    const text =
+      "FROM debian:13 AS a\nENV U=1000\nONBUILD ENV U=0\nFROM a AS b\nENV U=1000\nFROM b\nUSER $U\n";
+    expect(user(text).isRoot).toBe(false);
+  });
+
+  test("a trigger value from the child's variables", () => {
+    const text = "FROM scratch AS base\nONBUILD ARG V=0\nONBUILD ENV U=$V\nFROM base\nUSER $U\n";
+    expect(user(text)).toMatchObject({ isRoot: true, user: "0" });
+  });
+});
+
+describe("stages with the same name (BuildKit: the last one wins)", () => {
+  const text =
+    "FROM debian:13 AS app\nUSER 1000\nFROM debian:13 AS app\nRUN id\nFROM debian:13 AS other\nUSER 1000\n";
+
+  test("target names the last stage with that name", () => {
+    const df = Dockerfile.parse(text, { target: "app" });
+    expect(df.finalStage.index).toBe(1);
+    expect(df.runtimeUser.isRoot).toBe(true);
+    expect(df.runtimeUser.reason).toContain("Stage 'app' (line 3)");
+  });
+
+  test("FROM <name> refers to the latest earlier stage with that name", () => {
+    const from = "FROM debian:13 AS a\nUSER 1000\nFROM debian:13 AS a\nFROM a\n";
+    expect(Dockerfile.parse(from).stages[2]).toMatchObject({ parentStage: "a" });
+    expect(Dockerfile.parse(from).runtimeUser.isRoot).toBe(true);
+    const before =
+      "FROM debian:13 AS a\nFROM debian:13 AS a\nUSER 1000\nFROM a\nFROM debian:13 AS a\n";
+    expect(Dockerfile.parse(before, { target: "a" }).finalStage.index).toBe(3);
+    expect(Dockerfile.parse(before).stages[2].baseImage).toBe("a");
+    expect(Dockerfile.parse(before, { target: "a" }).runtimeUser.isRoot).toBe(true);
+  });
+});

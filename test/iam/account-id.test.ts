@@ -1,5 +1,8 @@
 import * as fc from "fast-check";
 import { ACCOUNT_ID_MAX_LENGTH, deriveAccountId, isValidAccountId } from "../../src/iam/account-id";
+import { deriveServiceName } from "../../src/cloud-run/limits";
+import { defaultRepositoryId } from "../../src/image/names";
+import { sanitizeName } from "../../src/util/names";
 
 describe("isValidAccountId", () => {
   test.each(["abcdef", "api-1234abcd", "a".repeat(30), "a1-b2-c"])("accepts %s", (id) => {
@@ -79,5 +82,27 @@ describe("deriveAccountId", () => {
       }),
       { seed: 42, numRuns: 500 },
     );
+  });
+});
+
+describe("one name-cleaning core for service names, account ids, repository ids and image names", () => {
+  test("the readable parts agree with sanitizeName", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        const prefix = deriveAccountId(text, "Stack/x").replace(/-[0-9a-f]{8}$/, "");
+        expect(prefix).toBe(sanitizeName(text, 21) || "run");
+        expect(deriveServiceName(text) ?? "").toBe(sanitizeName(text, 49));
+        const repositoryId = defaultRepositoryId(text).replace(/-[0-9a-f]{8}$/, "");
+        expect(repositoryId).toBe(sanitizeName(text, 54) || "repo");
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  test("examples", () => {
+    expect(sanitizeName("My_API.v2--", 49)).toBe("my-api-v2");
+    expect(sanitizeName("2fast", 49)).toBe("fast");
+    expect(sanitizeName("Ünïcode", 49)).toBe("n-code");
+    expect(sanitizeName("___", 49)).toBe("");
   });
 });

@@ -503,3 +503,69 @@ describe("ContainerImage", () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
+
+describe("ContainerImage: stages with the same name", () => {
+  test("target builds the LAST stage with that name (BuildKit), so a root one is refused", () => {
+    const dockerfile = [
+      "FROM gcr.io/distroless/cc-debian13:nonroot AS runtime",
+      "USER 65532:65532",
+      "FROM debian:trixie-slim AS runtime",
+      'ENTRYPOINT ["/app"]',
+      "",
+    ].join("\n");
+    const directory = fixture({ Dockerfile: dockerfile });
+    expect(make({ directory, target: "runtime" })).toThrow(
+      /stage 'runtime' \(line 3\) is not proven to run as a non-root user/,
+    );
+  });
+
+  test("the stage names are listed once for an unknown target", () => {
+    const dockerfile = "FROM debian:13 AS a\nFROM debian:13 AS a\nUSER 1000\n";
+    expect(make({ directory: fixture({ Dockerfile: dockerfile }), target: "b" })).toThrow(
+      /invalid target: must be one of the stage names of .*Dockerfile: 'a'\. Got: "b"$/,
+    );
+  });
+});
+
+describe("ContainerImage: imageName must be known at synth", () => {
+  test("a token imageName is refused (it is part of the fingerprint)", () => {
+    const imageName = Lazy.stringValue({ produce: () => "api" });
+    expect(make({ imageName })).toThrow(
+      `${OWNER}: invalid imageName: must be known at synth (it is part of the image's content fingerprint), not a token. Got:`,
+    );
+  });
+});
+
+describe("ContainerImage: null and missing props from JavaScript callers", () => {
+  test.each([
+    ["props undefined", undefined],
+    ["props null", null],
+  ])("%s is an Error naming the prop, not a TypeError", (_label, props) => {
+    const run = () =>
+      new ContainerImage(new TerraformStack(Testing.app(), "stack"), "Image", props as never);
+    expect(run).toThrow(
+      `${OWNER}: invalid props: are required: { directory, repository?, ... }. Got: ${props}`,
+    );
+    expect(run).not.toThrow(TypeError);
+  });
+
+  test.each([
+    "buildArgs",
+    "target",
+    "repository",
+    "generatedDockerfile",
+    "dockerfile",
+    "imageName",
+  ])("%s: null means not set", (key) => {
+    const image = make({ [key]: null })();
+    expect(image.isPushed).toBe(false);
+    expect(image.dockerfile.finalStage.name).toBe("runtime");
+    expect(image.imageName).toBe("image");
+  });
+
+  test("a repository that is not a DockerRepository is an Error", () => {
+    const run = make({ repository: {} as never });
+    expect(run).toThrow(`${OWNER}: invalid repository: must be a DockerRepository. Got: {}`);
+    expect(run).not.toThrow(TypeError);
+  });
+});

@@ -1,10 +1,12 @@
 import * as fc from "fast-check";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
 import { DockerRepository, DockerRepositoryProps } from "../../src/image/docker-repository";
 import { defaultRepositoryId } from "../../src/image/names";
+import { validateRegion } from "../../src/cloud-run/limits";
 
 /** Synthesized Terraform JSON, navigated freely in assertions. */
 type TfJson = ReturnType<typeof JSON.parse>;
@@ -200,19 +202,39 @@ describe("DockerRepository", () => {
 
     test("labels: bad key, bad value, too many", () => {
       expect(make({ labels: { Team: "x" } })).toThrow(
-        `${OWNER}: invalid labels: keys must be 1-63 lowercase letters, digits, '_' or '-', starting with a letter. Got: "Team"`,
+        `${OWNER}: invalid labels: keys must be 1 to 63 lowercase letters, digits, underscores or hyphens, starting with a letter. Got: "Team"`,
       );
       expect(make({ labels: { ["a".repeat(64)]: "x" } })).toThrow("invalid labels: keys must be");
       expect(make({ labels: { team: "Platform" } })).toThrow(
-        `${OWNER}: invalid labels["team"]: values must be at most 63 lowercase letters, digits, '_' or '-'. Got: "Platform"`,
+        `${OWNER}: invalid labels.team: must be at most 63 lowercase letters, digits, underscores or hyphens. Got: "Platform"`,
       );
-      expect(make({ labels: { team: "x".repeat(64) } })).toThrow('invalid labels["team"]');
+      expect(make({ labels: { team: "x".repeat(64) } })).toThrow("invalid labels.team");
       const many: { [key: string]: string } = {};
       for (let i = 0; i < 65; i++) {
         many[`l${i}`] = "x";
       }
       expect(make({ labels: many })).toThrow(
-        `${OWNER}: invalid labels: must have at most 64 entries (has 65)`,
+        `${OWNER}: invalid labels: must have at most 64 labels. Got: "65 labels"`,
+      );
+    });
+
+    test("labels: the Google Cloud rules, the same as a Cloud Run service's", () => {
+      // International lowercase letters are allowed in keys and values.
+      expect(
+        make({ labels: { équipe: "paiements", lang: "français", 部門: "開発" } }),
+      ).not.toThrow();
+      expect(make({ labels: { Équipe: "x" } })).toThrow("invalid labels: keys must be");
+      // Keys and values are at most 128 bytes in UTF-8.
+      expect(make({ labels: { k: "開".repeat(42) } })).not.toThrow(); // 126 bytes
+      expect(make({ labels: { k: "開".repeat(43) } })).toThrow(
+        `${OWNER}: invalid labels.k: must be at most 128 bytes in UTF-8. Got: "${"開".repeat(43)}"`,
+      );
+      expect(make({ labels: { ["開".repeat(43)]: "v" } })).toThrow(
+        `${OWNER}: invalid labels: keys must be at most 128 bytes in UTF-8.`,
+      );
+      // Cloud Run's reserved namespaces do not apply to a repository, and cannot be valid keys.
+      expect(make({ labels: { "run.googleapis.com/x": "v" } })).toThrow(
+        "invalid labels: keys must be 1 to 63",
       );
     });
 
@@ -370,5 +392,108 @@ describe("DockerRepository", () => {
         `${OWNER}: invalid grantWriter member: must not be public (allUsers, allAuthenticatedUsers): anyone could push images. Got: "allAuthenticatedUsers"`,
       );
     });
+  });
+});
+
+describe("DockerRepository: grant ids do not depend on unrelated tokens", () => {
+  function grantIds(variables: number): string[] {
+    const json = synth((stack) => {
+      for (let i = 0; i < variables; i++) {
+        new TerraformOutput(stack, `out${i}`, {
+          value: new TerraformVariable(stack, `var${i}`, { type: "string" }).stringValue,
+        });
+      }
+      const account = new ServiceAccount(stack, "Ci", { accountId: "ci-pusher" });
+      const repo = new DockerRepository(stack, "Repo", { location: "us", repositoryId: "r" });
+      repo.grantWriter(account.member);
+      repo.grantReader(`serviceAccount:${account.email}`);
+    });
+    return Object.keys(json.resource.google_artifact_registry_repository_iam_member).sort();
+  }
+
+  test("0 or 3 variables declared first give the same ids", () => {
+    const ids = grantIds(0);
+    expect(ids).toHaveLength(2);
+    expect(grantIds(3)).toEqual(ids);
+  });
+});
+
+describe("DockerRepository: null and missing props from JavaScript callers", () => {
+  test.each([
+    ["props undefined", undefined],
+    ["props null", null],
+  ])("%s is an Error naming the prop, not a TypeError", (_label, props) => {
+    const run = () =>
+      new DockerRepository(new TerraformStack(Testing.app(), "stack"), "Repo", props as never);
+    expect(run).toThrow(`${OWNER}: invalid props: are required: { location, ... }. Got: ${props}`);
+    expect(run).not.toThrow(TypeError);
+  });
+
+  test.each([
+    ["attrs undefined", undefined],
+    ["attrs null", null],
+  ])("fromRepositoryAttributes: %s is an Error naming the prop", (_label, attrs) => {
+    const run = () =>
+      DockerRepository.fromRepositoryAttributes(
+        new TerraformStack(Testing.app(), "stack"),
+        "Repo",
+        attrs as never,
+      );
+    expect(run).toThrow(
+      `${OWNER}: invalid attrs: are required: { location, repositoryId, project? }. Got: ${attrs}`,
+    );
+    expect(run).not.toThrow(TypeError);
+  });
+
+  test("labels: null means no labels", () => {
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", { location: "us", labels: null as never });
+    });
+    expect(repositories(json)[0].labels).toBeUndefined();
+  });
+});
+
+describe("DockerRepository: regions are checked like a Cloud Run service's", () => {
+  test("a location is accepted exactly when it is a Cloud Run region or a multi-region", () => {
+    const candidates = [
+      "europe-west1",
+      "europe-west12",
+      "europe-west123",
+      "northamerica-northeast2",
+      "us-central1",
+      "me-central2",
+      "a-b-c1",
+      "us",
+      "europe",
+      "asia",
+      "eu",
+      "global",
+      "us-central1-a",
+    ];
+    const repositoryAccepts = (location: string) => {
+      try {
+        make({ location })();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const cloudRunAccepts = (region: string) => {
+      try {
+        validateRegion("x", region);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const location of candidates) {
+      const multiRegion = ["us", "europe", "asia"].includes(location);
+      expect([location, repositoryAccepts(location)]).toEqual([
+        location,
+        multiRegion || cloudRunAccepts(location),
+      ]);
+    }
+    expect(repositoryAccepts("europe-west12")).toBe(true);
+    expect(repositoryAccepts("europe-west123")).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { App, Testing, TerraformStack } from "cdktf";
+import { App, Lazy, Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { IConstruct } from "constructs";
 import { CloudRunApp, CloudRunAppProps } from "../../src/cloud-run/cloud-run-app";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
@@ -187,5 +187,60 @@ describe("CloudRunApp.local", () => {
     // the same build context, Dockerfile and build settings: only the image name differs
     expect(twin.image.dockerfile.render()).toBe(deployed.image.dockerfile.render());
     expect(twin.serviceName).toBe(deployed.service.serviceName);
+  });
+});
+
+describe("CloudRunApp.local: tokens and null from JavaScript callers", () => {
+  /** The image tag of a local twin whose serviceName is a token, after `variables` variables. */
+  function tokenNamedTwin(variables: number) {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "Local");
+    for (let i = 0; i < variables; i++) {
+      new TerraformOutput(stack, `out${i}`, {
+        value: new TerraformVariable(stack, `var${i}`, { type: "string" }).stringValue,
+      });
+    }
+    const serviceName = new TerraformVariable(stack, "name", { type: "string" }).stringValue;
+    const service = CloudRunApp.local(stack, "api", { ...APP_PROPS, serviceName });
+    const json = JSON.parse(Testing.synth(stack, true));
+    return { service, json };
+  }
+
+  test("a serviceName token does not name the image: the id does, and the tag is stable", () => {
+    const { service, json } = tokenNamedTwin(0);
+    expect(service.image.imageName).toBe("api");
+    const image = Object.values(json.resource.docker_image)[0] as Json;
+    expect(image.name).toBe(`api:${service.image.tag}`);
+    expect(tokenNamedTwin(3).service.image.tag).toBe(service.image.tag);
+    // The token still names the service.
+    expect(container(json).env[1]).toBe("K_SERVICE=${var.name}");
+  });
+
+  test("options: null means no options", () => {
+    const { service } = localStack(APP_PROPS, null as never);
+    expect(service.hostPort).toBe(9000);
+  });
+
+  test("environment given as one token is refused with a clear message", () => {
+    const environment = Lazy.anyValue({ produce: () => ({ A: "1" }) }) as never;
+    const run = () => localStack({ ...APP_PROPS, environment });
+    expect(run).toThrow(
+      "CloudRunApp 'Local/api': invalid environment: must be a map known at synth (use individual token values instead). Got:",
+    );
+    expect(() => localStack(APP_PROPS, { environment })).toThrow(
+      "CloudRunApp 'Local/api': invalid options.environment: must be a map known at synth",
+    );
+  });
+
+  test.each([
+    ["props undefined", undefined],
+    ["props null", null],
+  ])("%s is an Error naming the prop, not a TypeError", (_label, props) => {
+    const run = () =>
+      CloudRunApp.local(new TerraformStack(Testing.app(), "Local"), "api", props as never);
+    expect(run).toThrow(
+      "CloudRunApp 'Local/api': invalid props: are required: the CloudRunApp's props.",
+    );
+    expect(run).not.toThrow(TypeError);
   });
 });

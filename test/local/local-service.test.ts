@@ -1,7 +1,7 @@
 import * as path from "path";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
-import { App, Testing, TerraformStack, TerraformVariable } from "cdktf";
+import { App, Lazy, Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { IConstruct } from "constructs";
 import * as fc from "fast-check";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
@@ -394,9 +394,22 @@ describe("LocalService: names", () => {
     );
   });
 
-  test("a one-letter service name needs a containerName", () => {
-    expect(() => construct({ serviceName: "a" })).toThrow(/invalid containerName/);
-    expect(construct({ serviceName: "a", containerName: "a-local" }).containerName).toBe("a-local");
+  test("a one-letter service name gets the container name <name>-local (Docker needs 2 characters)", () => {
+    const service = construct({ serviceName: "a" });
+    expect(service.serviceName).toBe("a");
+    expect(service.containerName).toBe("a-local");
+    expect(construct({ serviceName: "ab" }).containerName).toBe("ab");
+    // An explicit name is never changed.
+    expect(() => construct({ serviceName: "a", containerName: "a" })).toThrow(
+      /invalid containerName: .*Got: "a"$/,
+    );
+  });
+
+  test("a one-letter construct id gets a working default container name", () => {
+    const { service, json } = build({}, "a");
+    expect(service.serviceName).toBe("a");
+    expect(service.containerName).toBe("a-local");
+    expect(Object.values(json.resource.docker_container)[0]).toMatchObject({ name: "a-local" });
   });
 });
 
@@ -501,5 +514,102 @@ describe("LocalService: providers", () => {
     const [imageId] = Object.keys(json.resource.docker_image);
     expect(container(json).image).toBe(`\${docker_image.${imageId}.image_id}`);
     expect(Object.keys(json.resource.docker_registry_image)).toHaveLength(1);
+  });
+});
+
+describe("LocalService: environment given as one token", () => {
+  test("is refused with a clear message", () => {
+    const environment = Lazy.anyValue({ produce: () => ({ A: "1" }) }) as never;
+    expect(() => construct({ environment })).toThrow(
+      `${OWNER}: invalid environment: must be a map known at synth (use individual token values instead). Got:`,
+    );
+    expect(() => construct({ environment })).not.toThrow(/postProcessors/);
+  });
+});
+
+describe("LocalService: one host port per host address", () => {
+  function twoServices(a: Partial<LocalServiceProps>, b: Partial<LocalServiceProps>) {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "Stack");
+    const image = new ContainerImage(stack, "Image", { directory: NONROOT });
+    new LocalService(stack, "api", { image, ...a });
+    new LocalService(stack, "web", { image, ...b });
+    return stack;
+  }
+
+  test("two services publishing the same address and port fail at synth, naming both", () => {
+    const stack = twoServices({}, {});
+    expect(() => Testing.synth(stack, true)).toThrow(
+      `${OWNER}: invalid hostPort: must not be published twice on the same host address: LocalService 'Stack/web' publishes 127.0.0.1 port 8080 too (set hostPort or hostAddress). Got: 8080 on 127.0.0.1`,
+    );
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /LocalService 'Stack\/web': invalid hostPort: .* LocalService 'Stack\/api' publishes/,
+    );
+  });
+
+  test("an unspecified address collides with every address of its family", () => {
+    expect(() => Testing.synth(twoServices({ hostAddress: "0.0.0.0" }, {}), true)).toThrow(
+      /invalid hostPort/,
+    );
+    expect(() =>
+      Testing.synth(twoServices({ hostAddress: "::" }, { hostAddress: "::1" }), true),
+    ).toThrow(/invalid hostPort/);
+  });
+
+  test("different ports, or addresses that do not overlap, are fine", () => {
+    expect(() => Testing.synth(twoServices({}, { hostPort: 8081 }), true)).not.toThrow();
+    expect(() => Testing.synth(twoServices({}, { hostAddress: "127.0.0.2" }), true)).not.toThrow();
+    expect(() => Testing.synth(twoServices({ hostAddress: "::1" }, {}), true)).not.toThrow();
+    expect(() =>
+      Testing.synth(twoServices({ hostAddress: "0.0.0.0" }, { hostAddress: "::1" }), true),
+    ).not.toThrow();
+  });
+
+  test("services in two stacks of one app share the host too", () => {
+    const app = Testing.app();
+    const one = new TerraformStack(app, "One");
+    const two = new TerraformStack(app, "Two");
+    new LocalService(one, "api", {
+      image: new ContainerImage(one, "Image", { directory: NONROOT }),
+    });
+    new LocalService(two, "api", {
+      image: new ContainerImage(two, "Image", { directory: NONROOT }),
+    });
+    expect(() => Testing.synth(one, true)).toThrow(
+      "LocalService 'One/api': invalid hostPort: must not be published twice on the same host address: LocalService 'Two/api' publishes 127.0.0.1 port 8080 too",
+    );
+  });
+
+  test("a host port that is a token is not compared", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "Stack");
+    const port = new TerraformVariable(stack, "port", { type: "number" }).numberValue;
+    const image = new ContainerImage(stack, "Image", { directory: NONROOT });
+    new LocalService(stack, "api", { image, hostPort: port });
+    new LocalService(stack, "web", { image, hostPort: port });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+});
+
+describe("LocalService: null and missing props from JavaScript callers", () => {
+  test.each([
+    ["props undefined", undefined],
+    ["props null", null],
+  ])("%s is an Error naming the prop, not a TypeError", (_label, props) => {
+    const run = () =>
+      new LocalService(new TerraformStack(Testing.app(), "Stack"), "api", props as never);
+    expect(run).toThrow(`${OWNER}: invalid image: is required: a ContainerImage.`);
+    expect(run).not.toThrow(TypeError);
+  });
+
+  test("environment: null means no environment", () => {
+    const { json } = build({ environment: null as never });
+    const c = Object.values(json.resource.docker_container)[0] as Json;
+    expect(c.env.map((e: string) => e.split("=")[0])).toEqual([
+      "PORT",
+      "K_SERVICE",
+      "K_REVISION",
+      "K_CONFIGURATION",
+    ]);
   });
 });

@@ -121,6 +121,26 @@ export function parseText(text: string, displayName: string): ParsedText {
   return parsed;
 }
 
+/**
+ * The stage a name refers to, as BuildKit resolves it: the LAST of the first `before` stages with
+ * that name (case-insensitive). BuildKit keeps stages in a name map in which a later stage
+ * overwrites an earlier one of the same name, so `--target` picks the last stage with the name and
+ * `FROM <name>` the latest one declared before it. Returns the stage's index.
+ */
+export function findStageByName(
+  stages: readonly { readonly name?: string }[],
+  name: string,
+  before: number = stages.length,
+): number | undefined {
+  const lower = name.toLowerCase();
+  for (let i = Math.min(before, stages.length) - 1; i >= 0; i--) {
+    if (stages[i].name === lower) {
+      return i;
+    }
+  }
+  return undefined;
+}
+
 /** 1-based first line of an instruction. */
 export function lineOf(instruction: Instruction): number {
   return instruction.getRange().start.line + 1;
@@ -231,11 +251,13 @@ export class Analysis {
 
   /** Finds an earlier stage by name (case-insensitive) or index, as COPY --from does. */
   public stageReference(reference: string, before: number): StageModel | undefined {
-    const lower = reference.toLowerCase();
-    for (let i = before - 1; i >= 0; i--) {
-      if (this.stages[i].stage.name === lower) {
-        return this.stages[i];
-      }
+    const named = findStageByName(
+      this.stages.map((s) => s.stage),
+      reference,
+      before,
+    );
+    if (named !== undefined) {
+      return this.stages[named];
     }
     if (/^[0-9]+$/.test(reference)) {
       const index = Number(reference);
@@ -299,12 +321,16 @@ export class Analysis {
     if (target === undefined) {
       return this.stages.length - 1;
     }
-    const lower = target.toLowerCase();
-    const index = this.stages.findIndex((s) => s.stage.name === lower);
-    if (index < 0) {
-      const names = this.stages
-        .filter((s) => s.stage.name !== undefined)
-        .map((s) => `'${s.stage.name}'`);
+    const index = findStageByName(
+      this.stages.map((s) => s.stage),
+      target,
+    );
+    if (index === undefined) {
+      const names = [
+        ...new Set(
+          this.stages.filter((s) => s.stage.name !== undefined).map((s) => `'${s.stage.name}'`),
+        ),
+      ];
       throw new DockerfileInputError(
         `${this.options.displayName}: target stage ${JSON.stringify(target)} does not exist; ` +
           (names.length > 0
@@ -376,13 +402,11 @@ export class Analysis {
     let image: ImageReference | undefined;
     let baseProblem: string | undefined = expanded.problem;
     if (expanded.value !== undefined) {
-      const lower = expanded.value.toLowerCase();
-      for (let i = index - 1; i >= 0; i--) {
-        if (earlier[i].stage.name === lower) {
-          parentIndex = i;
-          break;
-        }
-      }
+      parentIndex = findStageByName(
+        earlier.map((s) => s.stage),
+        expanded.value,
+        index,
+      );
       if (parentIndex === undefined) {
         if (expanded.value.trim() === "") {
           baseProblem = `the base image ${quote(rawImage)} expands to an empty name`;
@@ -433,30 +457,63 @@ export class Analysis {
     const args: Scope = new Map();
     const scope = { env, args };
     const lookup = (name: string) => this.stageLookup(index, scope, name);
+    // The parent stage's ONBUILD triggers run first, in the child's scope.
+    if (model.parentIndex !== undefined) {
+      for (const trigger of this.onbuildTriggers(model.parentIndex)) {
+        this.applyVariables(trigger, scope, lookup);
+      }
+    }
     for (const instruction of model.instructions) {
       if (instruction === before) {
         break;
       }
-      const keyword = instruction.getKeyword();
-      if (keyword === "ARG") {
-        this.declareArgs(instruction as Arg, args, lookup);
-      } else if (keyword === "ENV") {
-        // All values of one ENV instruction are expanded with the variables from before it.
-        const updates: [string, VarValue][] = [];
-        for (const property of (instruction as Env).getProperties()) {
-          const name = property.getName();
-          const raw = property.getUnescapedValue();
-          if (!name || raw === null) {
-            continue;
-          }
-          updates.push([name, expandWord(raw, this.escapeChar, lookup).value ?? UNKNOWN]);
-        }
-        for (const [name, value] of updates) {
-          env.set(name, value);
-        }
-      }
+      this.applyVariables(instruction, scope, lookup);
     }
     return scope;
+  }
+
+  /**
+   * The instructions of a stage's `ONBUILD` triggers, in order. BuildKit runs them at the start
+   * of every stage built FROM that stage (only there: they do not carry over to its children).
+   */
+  private onbuildTriggers(index: number): Instruction[] {
+    const triggers: Instruction[] = [];
+    for (const instruction of this.stages[index].instructions) {
+      if (instruction.getKeyword() !== "ONBUILD") {
+        continue;
+      }
+      const trigger = (instruction as Onbuild).getTriggerInstruction();
+      if (trigger) {
+        triggers.push(trigger);
+      }
+    }
+    return triggers;
+  }
+
+  /** Applies an ARG or ENV instruction to a stage scope; other instructions change nothing. */
+  private applyVariables(
+    instruction: Instruction,
+    scope: { env: Scope; args: Scope },
+    lookup: (name: string) => VarValue,
+  ): void {
+    const keyword = instruction.getKeyword().toUpperCase();
+    if (keyword === "ARG") {
+      this.declareArgs(instruction as Arg, scope.args, lookup);
+    } else if (keyword === "ENV") {
+      // All values of one ENV instruction are expanded with the variables from before it.
+      const updates: [string, VarValue][] = [];
+      for (const property of (instruction as Env).getProperties()) {
+        const name = property.getName();
+        const raw = property.getUnescapedValue();
+        if (!name || raw === null) {
+          continue;
+        }
+        updates.push([name, expandWord(raw, this.escapeChar, lookup).value ?? UNKNOWN]);
+      }
+      for (const [name, value] of updates) {
+        scope.env.set(name, value);
+      }
+    }
   }
 
   private scopeBefore(index: number, before: Instruction | undefined): { env: Scope; args: Scope } {
@@ -638,12 +695,14 @@ export class Analysis {
         verdict: `${resolves}names no user before the group, so the process runs as root`,
       };
     }
-    if (/^[0-9]+$/.test(name)) {
+    // runc and containerd read a numeric user with Go's strconv.Atoi, which accepts a sign:
+    // "+0" and "-0" are uid 0, and a negative uid is invalid.
+    if (/^[+-]?[0-9]+$/.test(name)) {
       const uid = Number(name);
       if (uid === 0) {
         return { ...base, user, uid: 0, isRoot: true, verdict: `${resolves}sets uid 0 (root)` };
       }
-      if (!Number.isSafeInteger(uid) || uid > MAX_UID) {
+      if (!Number.isSafeInteger(uid) || uid < 0 || uid > MAX_UID) {
         return {
           ...base,
           user,

@@ -38,12 +38,7 @@ const IAM_TYPE = /_iam_(member|binding|policy)$/;
 
 /** Where an IAM grant applies. @internal */
 export type GrantLevel =
-  | "service"
-  | "project"
-  | "folder"
-  | "organization"
-  | "serviceAccount"
-  | "other";
+  "service" | "project" | "folder" | "organization" | "serviceAccount" | "other";
 
 /** One role given to members by one IAM resource (a policy gives several). @internal */
 export interface Grant {
@@ -240,6 +235,14 @@ const TARGET_GETTERS: ReadonlyArray<{ getter: string; attribute: string; kind: s
   { getter: "projectInput", attribute: "project", kind: "project" },
 ];
 
+/** The getter that names what a grant of a level is on. */
+const PREFERRED_TARGET: { [level: string]: string | undefined } = {
+  project: "projectInput",
+  folder: "folderInput",
+  organization: "orgIdInput",
+  serviceAccount: "serviceAccountIdInput",
+};
+
 function levelOf(type: string): GrantLevel {
   if (type.startsWith(`${RUN_V2}_iam_`) || type.startsWith(`${RUN_V1}_iam_`)) {
     return "service";
@@ -271,15 +274,7 @@ function targetOf(
       ? type.startsWith(RUN_V2)
         ? "nameInput"
         : "serviceInput"
-      : level === "project"
-        ? "projectInput"
-        : level === "folder"
-          ? "folderInput"
-          : level === "organization"
-            ? "orgIdInput"
-            : level === "serviceAccount"
-              ? "serviceAccountIdInput"
-              : undefined;
+      : PREFERRED_TARGET[level];
   const getters =
     preferred !== undefined
       ? TARGET_GETTERS.filter((g) => g.getter === preferred)
@@ -322,7 +317,9 @@ function runResourceOf(
   let containersValue: unknown;
   if (v2) {
     const sa = override(construct, ["template", "service_account"]);
-    serviceAccountValue = sa.found ? sa.value : field(template, "serviceAccount", "service_account");
+    serviceAccountValue = sa.found
+      ? sa.value
+      : field(template, "serviceAccount", "service_account");
     containersValue = field(template, "containers", "containers");
   } else {
     const spec = field(template, "spec", "spec");

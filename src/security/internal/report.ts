@@ -66,6 +66,9 @@ function userCell(service?: CloudRunService): string {
     return "not proven: the image was not built by a ContainerImage of this library";
   }
   const user = service.image.runtimeUser;
+  if (user === undefined || user === null) {
+    return "not proven: the image's runtime user is unknown";
+  }
   const uid = user.uid !== undefined ? ` (uid ${user.uid})` : "";
   const verdict = user.isRoot ? "NOT proven non-root" : "proven non-root";
   return `${code(user.user)}${uid}, ${verdict}: ${text(user.reason)}`;
@@ -99,9 +102,7 @@ function serviceRow(model: StackModel, run: RunResource): Row {
     access.push("private");
   }
   access.push(
-    invokers.length > 0
-      ? `invokers: ${invokers.map((m) => code(m)).join(", ")}`
-      : "invokers: none",
+    invokers.length > 0 ? `invokers: ${invokers.map((m) => code(m)).join(", ")}` : "invokers: none",
   );
   if (otherRoles.length > 0) {
     access.push(`other roles: ${otherRoles.join(", ")}`);
@@ -181,7 +182,9 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
   lines.push("| Rule | Check | Result |");
   lines.push("| --- | --- | --- |");
   for (const info of RULE_INFO) {
-    lines.push(`| ${ruleLabel(info.rule)} | ${text(info.title)} | ${result(info.rule, findings)} |`);
+    lines.push(
+      `| ${ruleLabel(info.rule)} | ${text(info.title)} | ${result(info.rule, findings)} |`,
+    );
   }
   lines.push("");
   lines.push("## Findings");

@@ -140,7 +140,11 @@ export function publicInvoker(model: StackModel): Violation[] {
     violations.push({
       rule: PostureRule.PUBLIC_INVOKER,
       construct: grant.construct,
-      subjects: [grant.construct, ...(run !== undefined ? [run.construct] : []), ...(service ? [service] : [])],
+      subjects: [
+        grant.construct,
+        ...(run !== undefined ? [run.construct] : []),
+        ...(service ? [service] : []),
+      ],
       what,
       fix: fix + ACK_HINT("PUBLIC_INVOKER"),
     });
@@ -265,7 +269,9 @@ export function unprovenNonRootImage(model: StackModel): Violation[] {
     }
     run.containers.forEach((container, index) => {
       const image =
-        (container.rawImage !== undefined ? model.imagesByRef.get(container.rawImage) : undefined) ??
+        (container.rawImage !== undefined
+          ? model.imagesByRef.get(container.rawImage)
+          : undefined) ??
         (container.image !== undefined ? model.imagesByRef.get(container.image) : undefined);
       const which = run.containers.length > 1 ? `container #${index} of ` : "";
       if (image === undefined) {
@@ -276,12 +282,12 @@ export function unprovenNonRootImage(model: StackModel): Violation[] {
           what: `${which}${runName(run)} runs the image ${quote(container.image)}, which was not built by a ContainerImage of this library, so its user is not proven non-root.`,
           fix,
         });
-      } else if (image.runtimeUser.isRoot) {
+      } else if (image.runtimeUser?.isRoot !== false) {
         violations.push({
           rule: PostureRule.UNPROVEN_NON_ROOT_IMAGE,
           construct: run.construct,
-          subjects: [...subjects, image],
-          what: `${which}${runName(run)} runs ContainerImage '${image.node.path}', which is not proven to run as a non-root user: ${image.runtimeUser.reason}`,
+          subjects: image.node !== undefined ? [...subjects, image] : subjects,
+          what: `${which}${runName(run)} runs ContainerImage '${image.node?.path ?? image.imageRef}', which is not proven to run as a non-root user: ${image.runtimeUser?.reason ?? "its runtime user is unknown."}`,
           fix,
         });
       }

@@ -15,6 +15,7 @@ import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
 import { ContextFingerprint } from "./fingerprint";
 import { checkImageName } from "./names";
+import { SecurityPosture } from "../security/security-posture";
 
 /**
  * Properties of a {@link ContainerImage}.
@@ -157,6 +158,11 @@ export class ContainerImage extends Construct {
       throw invalidProp(owner, "repository", "must be a DockerRepository", this.repository);
     }
     this.isPushed = this.repository !== undefined;
+    if (this.isPushed) {
+      // A pushed image is meant for Cloud Run: check the stack's posture even when the service
+      // that runs it is written by hand.
+      SecurityPosture.of(this);
+    }
 
     const directory = checkDirectory(owner, props.directory);
     const platform = props.platform ?? CLOUD_RUN_PLATFORM;
@@ -246,17 +252,17 @@ export class ContainerImage extends Construct {
 
     // Paths as Terraform sees them: relative to the stack's working directory.
     const stackDirectory = path.resolve(App.of(this).outdir, "stacks", stack.node.id);
+    checkOutputOutsideContext(owner, stackDirectory, directory, props.directory);
     const contextPath = relativePath(owner, stackDirectory, directory);
-    let dockerfileForBuild: string;
-    if (dockerfilePath !== undefined) {
-      dockerfileForBuild = relativePath(
-        owner,
-        stackDirectory,
-        path.join(directory, ...dockerfilePath.split("/")),
-      );
-    } else {
-      dockerfileForBuild = generatedDockerfileAsset(this, this.dockerfile.render()).path;
-    }
+    // The build always uses the Dockerfile text analysed above, staged as an asset in the stack's
+    // output directory, outside the build context. Docker provider 3.6.2 resolves a relative
+    // `build.dockerfile` against Terraform's working directory to decide whether it lies inside
+    // the context, but then hands a path inside the context to the daemon unchanged, where it is
+    // read relative to the context: no single relative path is right for both. A Dockerfile
+    // outside the context is read from the working directory and added to the build context by
+    // the provider, which works whatever the layout. It also means the image is built from
+    // exactly the text that was proven to run as non-root.
+    const dockerfileForBuild = stagedDockerfileAsset(this, this.dockerfile.render()).path;
 
     const provider = dockerProviderFor(this, this.repository?.registryHost);
     const imageBase =
@@ -482,11 +488,34 @@ function defaultImageName(image: Construct, stack: TerraformStack): string {
 }
 
 /**
- * Writes a generated Dockerfile to a temporary directory named by its content hash and
+ * Refuses a build context that contains the stack's output directory: the staged Dockerfile
+ * would then lie inside the context, which docker provider 3.6.2 cannot build (see above), and
+ * every synth would change the files Docker sends.
+ */
+function checkOutputOutsideContext(
+  owner: string,
+  stackDirectory: string,
+  context: string,
+  directoryProp: string,
+): void {
+  const relative = path.relative(context, stackDirectory);
+  if (relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative))) {
+    throw invalidProp(
+      owner,
+      "directory",
+      `must not contain the synth output directory (${toPosix(relative)}): move the Dockerfile and ` +
+        "the sources it builds into a subdirectory, or set the app's outdir outside the build context",
+      directoryProp,
+    );
+  }
+}
+
+/**
+ * Writes the Dockerfile to build to a temporary directory named by its content hash and
  * declares it as a Terraform asset, so that synth copies it to
  * `<stack directory>/assets/...` and the build refers to it by a relative path.
  */
-function generatedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
+function stagedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
   const hash = crypto.createHash("sha256").update(text).digest("hex");
   const directory = path.join(os.tmpdir(), `cdktf-cloud-run-dockerfile-${hash}`);
   const file = path.join(directory, "Dockerfile");

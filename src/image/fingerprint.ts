@@ -231,8 +231,7 @@ export class ContextFingerprint {
   }
 
   private run(): FingerprintResult {
-    this.checkRoot();
-    const rootEntries = this.readDirectory(this.root, "");
+    const rootEntries = this.readRoot();
     if (rootEntries.some((dirent) => dirent.name === ".dockerignore")) {
       this.loadDockerignore();
     }
@@ -263,14 +262,15 @@ export class ContextFingerprint {
     };
   }
 
-  private checkRoot(): void {
-    let stat: fs.Stats | undefined;
+  /** Lists the context directory; a missing one, or a file, is an invalid `directory`. */
+  private readRoot(): fs.Dirent[] {
     try {
-      stat = fs.statSync(this.root, { throwIfNoEntry: false });
-    } catch {
-      stat = undefined;
-    }
-    if (stat === undefined || !stat.isDirectory()) {
+      return fs.readdirSync(this.root, { withFileTypes: true });
+    } catch (error) {
+      const code = errorCode(error);
+      if (code !== "ENOENT" && code !== "ENOTDIR") {
+        throw this.readError(".", error);
+      }
       throw new Error(
         `${this.options.owner}: invalid directory: must be an existing directory (the Docker build context). Got: ${JSON.stringify(
           this.options.directoryProp ?? this.options.directory,
@@ -380,12 +380,16 @@ export class ContextFingerprint {
     let executable: boolean;
     let stat: fs.BigIntStats | undefined;
     try {
+      let expectedSize: number;
       if (this.cache !== undefined) {
         // Taken before the content is read: a change during the read makes it stale.
         stat = fs.fstatSync(fd, { bigint: true });
         executable = (stat.mode & BigInt(0o111)) !== BigInt(0);
+        expectedSize = Number(stat.size);
       } else {
-        executable = (fs.fstatSync(fd).mode & 0o111) !== 0;
+        const plain = fs.fstatSync(fd);
+        executable = (plain.mode & 0o111) !== 0;
+        expectedSize = plain.size;
       }
       for (;;) {
         const read = fs.readSync(fd, this.buffer, 0, CHUNK_SIZE, null);
@@ -394,6 +398,11 @@ export class ContextFingerprint {
         }
         digest.update(read === CHUNK_SIZE ? this.buffer : this.buffer.subarray(0, read));
         size += read;
+        // A short read at or past the size the file had when it was opened is its end: saves
+        // the read that would return 0 (one system call per file).
+        if (read < CHUNK_SIZE && size >= expectedSize) {
+          break;
+        }
       }
     } catch (error) {
       throw this.readError(relPath, error);

@@ -118,7 +118,7 @@ describe("examples/rust-service", () => {
       [Object.keys(json.resource.docker_image)[0]]: expect.objectContaining({
         build: expect.objectContaining({
           context: "../../../examples/rust-service",
-          dockerfile: "../../../examples/rust-service/Dockerfile",
+          dockerfile: expect.stringMatching(/^assets\/[^/]+\/[0-9a-f]{32}\/Dockerfile$/),
         }),
       }),
     });

@@ -1,3 +1,4 @@
+import { SecurityPosture } from "../../src/security/security-posture";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -129,7 +130,7 @@ describe("ContainerImage", () => {
       triggers: { fingerprint: image.tag },
       build: {
         context,
-        dockerfile: `${context}/Dockerfile`,
+        dockerfile: expect.stringMatching(/^assets\/[^/]+\/[0-9a-f]{32}\/Dockerfile$/),
         platform: "linux/amd64",
         build_args: { PROFILE: "release" },
         target: "runtime",
@@ -249,9 +250,41 @@ describe("ContainerImage", () => {
 
   test("a Dockerfile in a subdirectory", () => {
     const directory = fixture({ "docker/Dockerfile": NONROOT });
-    const { json } = build({ directory, dockerfile: "docker/Dockerfile" });
-    const dockerImage = only(json, "docker_image");
-    expect(dockerImage.build.dockerfile).toBe(`${dockerImage.build.context}/docker/Dockerfile`);
+    const { image } = build({ directory, dockerfile: "docker/Dockerfile" });
+    expect(image.dockerfile.displayName).toMatch(/docker\/Dockerfile$/);
+    expect(image.dockerfile.render()).toBe(NONROOT);
+  });
+
+  test("the build uses the analysed Dockerfile, staged in the stack's output outside the context", () => {
+    // Docker provider 3.6.2 hands a Dockerfile inside the context to the daemon by its path
+    // relative to Terraform's working directory, which the daemon reads relative to the context.
+    // A Dockerfile outside the context is read by the provider and added to the build context.
+    const directory = fixture({ "docker/Dockerfile": NONROOT });
+    const outdir = tempDir("image-staged-");
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "stack");
+    new ContainerImage(stack, "Image", { directory, dockerfile: "docker/Dockerfile" });
+    app.synth();
+    const stackDir = path.join(outdir, "stacks", "stack");
+    const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    const build = only(json, "docker_image").build;
+    expect(build.dockerfile).toMatch(/^assets\/[^/]+\/[0-9a-f]{32}\/Dockerfile$/);
+    const staged = path.resolve(stackDir, build.dockerfile);
+    expect(path.relative(path.resolve(stackDir, build.context), staged).startsWith("..")).toBe(
+      true,
+    );
+    expect(fs.readFileSync(staged, "utf8")).toBe(NONROOT);
+  });
+
+  test("a build context that contains the synth output is refused", () => {
+    const directory = fixture();
+    const app = new App({ outdir: path.join(directory, "cdktf.out") });
+    const stack = new TerraformStack(app, "stack");
+    expect(() => new ContainerImage(stack, "Image", { directory })).toThrow(
+      new RegExp(
+        `^${escape(OWNER)}: invalid directory: must not contain the synth output directory \\(cdktf\\.out/stacks/stack\\): .*Got: ".*"$`,
+      ),
+    );
   });
 
   describe("generated Dockerfile", () => {
@@ -567,5 +600,18 @@ describe("ContainerImage: null and missing props from JavaScript callers", () =>
     const run = make({ repository: {} as never });
     expect(run).toThrow(`${OWNER}: invalid repository: must be a DockerRepository. Got: {}`);
     expect(run).not.toThrow(TypeError);
+  });
+});
+
+describe("ContainerImage and the stack's security posture", () => {
+  test("a pushed image puts the stack under the posture check; a local-only one does not", () => {
+    const pushed = make({}, true)();
+    const local = make({})();
+    const hasPosture = (image: ContainerImage): boolean =>
+      TerraformStack.of(image)
+        .node.findAll()
+        .some((c) => SecurityPosture.isSecurityPosture(c));
+    expect(hasPosture(pushed)).toBe(true);
+    expect(hasPosture(local)).toBe(false);
   });
 });

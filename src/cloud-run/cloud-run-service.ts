@@ -384,7 +384,11 @@ export class CloudRunService extends Construct {
     }
 
     // --- image: pushed, non-root (defence in depth next to ContainerImage's own check)
-    if (props.image === undefined || props.image === null) {
+    if (
+      props.image === undefined ||
+      props.image === null ||
+      typeof props.image.dockerfile?.assertNonRoot !== "function"
+    ) {
       throw invalidProp(
         owner,
         "image",

@@ -321,14 +321,17 @@ describe("the Dockerfile and the build settings", () => {
  * Each test starts failing once the input gives a clear Error: make it a plain test then.
  */
 describe("known gaps", () => {
-  test.failing("an object that is not a ContainerImage as a service's image", () => {
+  test("an object that is not a ContainerImage as a service's image", () => {
     const stack = new TerraformStack(Testing.app(), "S");
-    errorOf(
+    const error = errorOf(
       () =>
         new CloudRunService(stack, "api", {
           image: {} as unknown as ContainerImage,
           region: "europe-west1",
         }),
+    );
+    expect(error.message).toBe(
+      "CloudRunService 'S/api': invalid image: is required: a ContainerImage with a repository. Got: {}",
     );
   });
 

@@ -3,8 +3,8 @@
  * The baseline of the synth benchmark: the resources, data source and providers that N
  * `CloudRunApp`s sharing one `DockerRepository` synthesize, written by hand with the raw
  * provider classes (deep imports) and a static image tag. It mirrors what the library emits
- * field by field; the runner checks that both produce the same resource types, counts and
- * field structure.
+ * field by field (and stages each Dockerfile as an asset, as the library does); the runner
+ * checks that both produce the same resource types, counts and field structure.
  */
 const path = require("path");
 
@@ -34,6 +34,8 @@ function loadProviderClasses(requireFromLib) {
     ...requireFromLib("@cdktf/provider-docker/lib/provider"),
     ...requireFromLib("@cdktf/provider-docker/lib/image"),
     ...requireFromLib("@cdktf/provider-docker/lib/registry-image"),
+    TerraformAsset: requireFromLib("cdktf").TerraformAsset,
+    AssetType: requireFromLib("cdktf").AssetType,
   };
 }
 
@@ -50,6 +52,8 @@ function handWritten(stack, { region, contexts, stackDirectory, classes }) {
     DockerProvider,
     Image,
     RegistryImage,
+    TerraformAsset,
+    AssetType,
   } = classes;
 
   const registryHost = `${region}-docker.pkg.dev`;
@@ -91,7 +95,12 @@ function handWritten(stack, { region, contexts, stackDirectory, classes }) {
       triggers: { fingerprint: STATIC_TAG },
       buildAttribute: {
         context,
-        dockerfile: `${context}/Dockerfile`,
+        // Staged into the stack's output directory, outside the context, like the library does
+        // (docker provider 3.6.2 mishandles a relative Dockerfile path inside the context).
+        dockerfile: new TerraformAsset(stack, `${name}-dockerfile`, {
+          path: path.join(directory, "Dockerfile"),
+          type: AssetType.FILE,
+        }).path,
         platform: "linux/amd64",
       },
     });

@@ -243,7 +243,9 @@ function benchSynth(runs) {
         ms: median(list.map((s) => s.ms)),
         constructMs: median(list.map((s) => s.constructMs)),
         synthMs: median(list.map((s) => s.synthMs)),
+        cpuMs: median(list.map((s) => s.cpuMs)),
         maxRssMb: median(list.map((s) => s.maxRss / MB)),
+        samplesMs: list.map((s) => Math.round(s.ms)),
       };
     }
     point.ratio = median(pairRatios[n]);
@@ -275,7 +277,15 @@ function moveTarget(ctx, into) {
   }
 }
 
-const SHA256SUM = "find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum > /dev/null";
+/** sha256sum over every file of the current directory (shasum where coreutils is missing). */
+function sha256sumCommand() {
+  const has = (tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
+  const tool = has("sha256sum") ? "sha256sum" : has("shasum") ? "shasum -a 256" : undefined;
+  if (tool === undefined) {
+    throw new Error("bench: the fingerprint baseline needs sha256sum (GNU coreutils) or shasum");
+  }
+  return `find . -type f -print0 | LC_ALL=C sort -z | xargs -0 ${tool} > /dev/null`;
+}
 
 function benchFingerprint(runs) {
   log("fingerprint: preparing the 100 MiB context and the 400 MiB target/ (cached in bench/tmp)");
@@ -283,7 +293,8 @@ function benchFingerprint(runs) {
   const ctx = fingerprintContext();
   const prepareMs = msSince(started);
   const fingerprint = () => runChild("fingerprint.js", { lib: LIB, directory: ctx.context });
-  const sha = () => timeShell(SHA256SUM, ctx.context);
+  const command = sha256sumCommand();
+  const sha = () => timeShell(command, ctx.context);
 
   // Warm the page cache for both tools, and check the ignored directory changes nothing.
   const plain = fingerprint();
@@ -562,13 +573,19 @@ function main() {
   ensureBuilt();
   fs.mkdirSync(TMP, { recursive: true });
   const started = process.hrtime.bigint();
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  if (loadAtStart[0] > os.cpus().length) {
+    log(
+      `warning: load average ${loadAtStart[0]} on ${os.cpus().length} CPUs; other processes will skew the figures`,
+    );
+  }
   const results = {};
   const has = (section) => options.only.includes(section);
   if (has("import")) {
-    results.import = benchImport(options.runs ?? 11);
+    results.import = benchImport(options.runs ?? 15);
   }
   if (has("synth")) {
-    results.synth = benchSynth(options.runs ?? 7);
+    results.synth = benchSynth(options.runs ?? 9);
   }
   let fp;
   if (has("fingerprint") || has("cache")) {
@@ -593,6 +610,7 @@ function main() {
       memoryGb: Math.round(os.totalmem() / 1024 ** 3),
       platform: `${process.platform}-${process.arch}`,
       node: process.version,
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((l) => Math.round(l * 100) / 100) },
     },
     totalSeconds: msSince(started) / 1000,
     ...results,

@@ -490,7 +490,9 @@ interface CacheEntry {
  *   than to look up, and a context of small files needs no cache file at all).
  * - When a digest is reused: the file's device, inode, mode, size, mtime and ctime (nanoseconds,
  *   `fs.statSync(..., { bigint: true })`) all equal the ones recorded when it was hashed. Content
- *   cannot change without changing mtime and ctime, and user space cannot set ctime back.
+ *   cannot change without changing mtime and ctime, and user space cannot set ctime back (short
+ *   of setting the system clock back). A file system that does not maintain ctime (some network
+ *   or FUSE mounts) defeats this: turn the cache off there.
  * - Racy files (as in git's racy-git problem): a file changed within the same timestamp tick
  *   as the moment it was hashed could keep identical times. So an entry is only recorded when
  *   the file's mtime and ctime are at least `cacheTrustMarginMs` (2 s) older than the start of

@@ -291,10 +291,36 @@ export class ContextFingerprint {
       throw this.readError(".dockerignore", error);
     }
     const matcher = ignore({ ignorecase: false }).add(text);
+    this.checkPatterns(text);
     this.matcher = matcher;
     for (const segments of ContextFingerprint.reincludePatterns(text)) {
       this.reincludes.push({ segments });
     }
+  }
+
+  /**
+   * Refuses a pattern Docker would refuse too (e.g. an unterminated `[`): the matcher compiles
+   * patterns to regular expressions lazily, so a bad one would otherwise surface as a
+   * SyntaxError from deep inside the walk.
+   */
+  private checkPatterns(text: string): void {
+    text.split(/\r?\n/).forEach((line, index) => {
+      const pattern = line.trim();
+      if (pattern === "" || pattern.startsWith("#")) {
+        return;
+      }
+      try {
+        ignore({ ignorecase: false }).add(pattern).ignores("probe");
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(
+          `${this.options.owner}: invalid pattern ${JSON.stringify(pattern)} at line ${index + 1} of ` +
+            `.dockerignore in the build context ${JSON.stringify(
+              this.options.directoryProp ?? this.options.directory,
+            )} (${reason}); Docker refuses it too.`,
+        );
+      }
+    });
   }
 
   private isIgnored(relPath: string): boolean {

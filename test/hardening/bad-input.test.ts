@@ -335,9 +335,11 @@ describe("known gaps", () => {
     );
   });
 
-  test.failing("a malformed .dockerignore pattern gives an Error naming .dockerignore", () => {
+  test("a malformed .dockerignore pattern gives an Error naming .dockerignore and the line", () => {
     const dir = context();
-    fs.writeFileSync(path.join(dir, ".dockerignore"), "[\n");
-    expect(errorOf(() => image({ directory: dir })).message).toContain(".dockerignore");
+    fs.writeFileSync(path.join(dir, ".dockerignore"), "# comment\ntarget/\n[\n");
+    expect(errorOf(() => image({ directory: dir })).message).toMatch(
+      /^ContainerImage '.*': invalid pattern "\[" at line 3 of \.dockerignore in the build context ".*" \(Invalid regular expression: .*\); Docker refuses it too\.$/,
+    );
   });
 });

@@ -31,6 +31,42 @@ function withoutUndefined<T extends object>(value: T): T {
   return copy as T;
 }
 
+/**
+ * What an analysis yields, shared by the Dockerfiles of the same text, build arguments and target
+ * (the display name only appears in error messages, which are never cached). Immutable once
+ * computed; `findings` is computed on first use.
+ */
+interface AnalysisResult {
+  readonly analysis: Analysis;
+  readonly stages: readonly DockerfileStage[];
+  readonly runtimeUser: RuntimeUser;
+  findings?: DockerfileFinding[];
+}
+
+const MAX_CACHED_ANALYSES = 32;
+const analyses = new Map<string, AnalysisResult>();
+
+/** The cache key of an analysis; undefined (not cached) unless every build argument is a string. */
+function analysisKey(
+  text: string,
+  buildArgs: { [key: string]: unknown },
+  target: string | undefined,
+): string | undefined {
+  const entries = Object.entries(buildArgs);
+  if (entries.some(([, value]) => typeof value !== "string")) {
+    return undefined;
+  }
+  return JSON.stringify([text, target ?? null, entries]);
+}
+
+function analysisResult(analysis: Analysis): AnalysisResult {
+  return {
+    analysis,
+    stages: analysis.stages.map((s) => Object.freeze(withoutUndefined(s.stage))),
+    runtimeUser: Object.freeze(withoutUndefined(analysis.runtimeUser(analysis.finalIndex))),
+  };
+}
+
 const SEVERITY_ORDER: { [severity: string]: number } = {
   [FindingSeverity.ERROR]: 0,
   [FindingSeverity.WARNING]: 1,
@@ -154,12 +190,29 @@ export class Dockerfile {
     if (target !== undefined && (typeof target !== "string" || target.length === 0)) {
       throw invalidProp(displayName, "target", "must be the name of a stage", target);
     }
+    const key = analysisKey(text, buildArgs, target);
+    const cached = key !== undefined ? analyses.get(key) : undefined;
+    if (cached !== undefined) {
+      analyses.delete(key!);
+      analyses.set(key!, cached);
+      return new Dockerfile(text, displayName, cached);
+    }
     try {
       // Docker ignores a UTF-8 byte order mark; so does the analysis.
       const analysed = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
       const tree = parsed ?? parseText(analysed, displayName);
       const analysis = new Analysis(tree, { displayName, buildArgs, target, isUnresolved });
-      return new Dockerfile(text, analysis);
+      const result = analysisResult(analysis);
+      if (key !== undefined) {
+        analyses.set(key, result);
+        if (analyses.size > MAX_CACHED_ANALYSES) {
+          const oldest = analyses.keys().next().value;
+          if (oldest !== undefined) {
+            analyses.delete(oldest);
+          }
+        }
+      }
+      return new Dockerfile(text, displayName, result);
     } catch (e) {
       if (e instanceof DockerfileInputError) {
         throw new Error(e.message);
@@ -190,15 +243,16 @@ export class Dockerfile {
 
   private readonly text: string;
   private readonly analysis: Analysis;
-  private cachedFindings?: DockerfileFinding[];
+  private readonly result: AnalysisResult;
 
-  private constructor(text: string, analysis: Analysis) {
+  private constructor(text: string, displayName: string, result: AnalysisResult) {
     this.text = text;
-    this.analysis = analysis;
-    this.displayName = analysis.options.displayName;
-    this.stages = analysis.stages.map((s) => Object.freeze(withoutUndefined(s.stage)));
-    this.finalStage = this.stages[analysis.finalIndex];
-    this.runtimeUser = Object.freeze(withoutUndefined(analysis.runtimeUser(analysis.finalIndex)));
+    this.result = result;
+    this.analysis = result.analysis;
+    this.displayName = displayName;
+    this.stages = [...result.stages];
+    this.finalStage = this.stages[result.analysis.finalIndex];
+    this.runtimeUser = result.runtimeUser;
   }
 
   /**
@@ -206,7 +260,7 @@ export class Dockerfile {
    * Computed on first use.
    */
   public get findings(): DockerfileFinding[] {
-    if (!this.cachedFindings) {
+    if (!this.result.findings) {
       const findings: DockerfileFinding[] = [];
       for (const rule of ALL_RULES) {
         try {
@@ -223,9 +277,9 @@ export class Dockerfile {
           a.line - b.line ||
           a.ruleId.localeCompare(b.ruleId),
       );
-      this.cachedFindings = findings.map((f) => Object.freeze(f));
+      this.result.findings = findings.map((f) => Object.freeze(f));
     }
-    return [...this.cachedFindings];
+    return [...this.result.findings];
   }
 
   /** The Dockerfile text (for generated Dockerfiles, the generated text). */

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Annotations, TerraformStack } from "cdktf";
+import { Annotations, Aspects, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
@@ -12,6 +12,20 @@ import { PostureFinding, PostureRule } from "./posture-rule";
 const POSTURE_KEY = Symbol.for("cdktf-cloud-run.SecurityPosture");
 const POSTURE_MARK = Symbol.for("cdktf-cloud-run.SecurityPosture.mark");
 const REPORT_FILE = "security-report.md";
+
+/** The stack model of one synth pass, computed by the validation and reused by the report. */
+interface SynthPass {
+  checked?: CheckedModel;
+  /** The number of constructs in the stack when `checked` was computed. */
+  size?: number;
+  /** The number of acknowledgements when `checked` was computed. */
+  acknowledgements?: number;
+}
+
+interface CheckedModel {
+  readonly model: StackModel;
+  readonly results: Array<{ finding: PostureFinding; construct: IConstruct }>;
+}
 
 interface Acknowledgement {
   readonly rule: PostureRule;
@@ -92,6 +106,8 @@ export class SecurityPosture extends Construct {
   private readonly owner: string;
   private readonly acknowledgements: Acknowledgement[] = [];
   private readonly warned = new Set<string>();
+  /** Set when a synth starts (its aspects run before its validations and report). */
+  private synthPass?: SynthPass;
 
   private constructor(stack: TerraformStack, id: string) {
     super(stack, id);
@@ -99,14 +115,36 @@ export class SecurityPosture extends Construct {
     this.stack = stack;
     this.owner = ownerName("SecurityPosture", stack.node.path);
     stack.node.addValidation({ validate: () => this.validate() });
+    // A synth runs the aspects, then the validations, then the custom synthesis: the model the
+    // validation computed is reused by the report when no construct was added in between.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this) {
+          this.synthPass = {};
+        }
+      },
+    });
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
+        const pass = this.synthPass;
+        this.synthPass = undefined;
+        const reusable =
+          pass?.checked !== undefined &&
+          pass.size === this.stack.node.findAll().length &&
+          pass.acknowledgements === this.acknowledgements.length;
+        const checked = reusable && pass.checked !== undefined ? pass.checked : this.checkNow();
         const directory = path.join(
           session.outdir,
           session.manifest.forStack(stack).workingDirectory,
         );
         fs.mkdirSync(directory, { recursive: true });
-        fs.writeFileSync(path.join(directory, REPORT_FILE), this.renderReport());
+        fs.writeFileSync(
+          path.join(directory, REPORT_FILE),
+          renderReport(
+            checked.model,
+            checked.results.map((c) => c.finding),
+          ),
+        );
       },
     });
   }
@@ -168,11 +206,16 @@ export class SecurityPosture extends Construct {
    * The security posture report of the stack (the text of `security-report.md`).
    */
   public renderReport(): string {
-    const model = inspectStack(this.stack);
+    const { model, results } = this.checkNow();
     return renderReport(
       model,
-      this.check(model).map((c) => c.finding),
+      results.map((c) => c.finding),
     );
+  }
+
+  private checkNow(): CheckedModel {
+    const model = inspectStack(this.stack);
+    return { model, results: this.check(model) };
   }
 
   private check(model: StackModel): Array<{ finding: PostureFinding; construct: IConstruct }> {
@@ -215,7 +258,13 @@ export class SecurityPosture extends Construct {
 
   private validate(): string[] {
     const errors: string[] = [];
-    for (const { finding, construct } of this.check(inspectStack(this.stack))) {
+    const checked = this.checkNow();
+    if (this.synthPass !== undefined) {
+      this.synthPass.checked = checked;
+      this.synthPass.size = this.stack.node.findAll().length;
+      this.synthPass.acknowledgements = this.acknowledgements.length;
+    }
+    for (const { finding, construct } of checked.results) {
       if (!finding.acknowledged) {
         errors.push(finding.message);
         continue;

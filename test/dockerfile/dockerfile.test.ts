@@ -53,6 +53,40 @@ describe("withOptions", () => {
   });
 });
 
+describe("the same text analysed more than once", () => {
+  const text = "ARG U=1000\nFROM debian:13 AS a\nARG U\nUSER $U\nFROM a AS b\nADD . /app\n";
+
+  test("each Dockerfile keeps its own display name in messages", () => {
+    const first = Dockerfile.parse(text, { displayName: "one/Dockerfile", buildArgs: { U: "0" } });
+    const second = Dockerfile.parse(text, { displayName: "two/Dockerfile", buildArgs: { U: "0" } });
+    expect(second.displayName).toBe("two/Dockerfile");
+    expect(() => first.assertNonRoot("X")).toThrow(/^X: one\/Dockerfile stage 'b'/);
+    expect(() => second.assertNonRoot("X")).toThrow(/^X: two\/Dockerfile stage 'b'/);
+    expect(() => Dockerfile.parse(text, { displayName: "three", target: "c" })).toThrow(
+      /^three: target stage "c" does not exist/,
+    );
+    expect(second.findings).toEqual(first.findings);
+    expect(second.stages).toEqual(first.stages);
+  });
+
+  test("other build arguments or another target give another analysis", () => {
+    const plain = Dockerfile.parse(text, { buildArgs: { U: "1000" } });
+    const root = Dockerfile.parse(text, { buildArgs: { U: "0" } });
+    expect(plain.runtimeUser).toMatchObject({ isRoot: false, uid: 1000 });
+    expect(root.runtimeUser.isRoot).toBe(true);
+    expect(Dockerfile.parse(text, { buildArgs: { U: "1000" }, target: "a" }).finalStage.name).toBe(
+      "a",
+    );
+    expect(Dockerfile.parse(text, { buildArgs: { U: "1000" } }).finalStage.name).toBe("b");
+  });
+
+  test("the stages array of one Dockerfile is its own", () => {
+    const first = Dockerfile.parse(text);
+    first.stages.pop();
+    expect(Dockerfile.parse(text).stages).toHaveLength(2);
+  });
+});
+
 describe("model", () => {
   test("render returns the text as given", () => {
     const text = "# comment\r\nfrom debian:13\r\n\r\nuser 1000\r\n";

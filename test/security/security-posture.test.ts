@@ -791,6 +791,39 @@ describe("security-report.md", () => {
     expect(report).toContain("- **violated** — [SEC005 UNPROVEN_NON_ROOT_IMAGE] Loose/hand: ");
   });
 
+  test("reflects a grant added after the posture validation ran in the same synth", () => {
+    const outdir = tempDir();
+    const s = setup({}, outdir);
+    SecurityPosture.of(s.stack).acknowledge(PostureRule.PUBLIC_INVOKER, "A public demo.");
+    // Runs after the posture's validation (validations run in the order they were added).
+    s.stack.node.addValidation({
+      validate: () => {
+        s.api.grantInvoke("allUsers");
+        return [];
+      },
+    });
+    s.app.synth();
+    const report = fs.readFileSync(
+      path.join(outdir, "stacks", "Stack", "security-report.md"),
+      "utf8",
+    );
+    expect(report).toContain("invokers: `allUsers`");
+    expect(report).toBe(SecurityPosture.of(s.stack).renderReport());
+  });
+
+  test("reflects changes made after a validation outside synth", () => {
+    const outdir = tempDir();
+    const s = setup({}, outdir);
+    expect(s.stack.node.validate()).toEqual([]);
+    s.api.resource.addOverride("ingress", "INGRESS_TRAFFIC_INTERNAL_ONLY");
+    s.app.synth();
+    const report = fs.readFileSync(
+      path.join(outdir, "stacks", "Stack", "security-report.md"),
+      "utf8",
+    );
+    expect(report).toContain("`INGRESS_TRAFFIC_INTERNAL_ONLY`");
+  });
+
   test("a stack without services", () => {
     const stack = new TerraformStack(Testing.app(), "Empty");
     expect(SecurityPosture.of(stack).renderReport()).toContain(

@@ -6,7 +6,8 @@ import { localTwin } from "../local/app-twin";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
 import { invalidProp, ownerName } from "../util/validation";
 import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
-import { defaultImageName, resolveServiceName, validateRegion } from "./limits";
+import { appImageProps } from "./app-image";
+import { resolveServiceName, validateRegion } from "./limits";
 
 /**
  * Properties of a {@link CloudRunApp}: the service settings plus what to build.
@@ -121,14 +122,8 @@ export class CloudRunApp extends Construct {
       });
 
     this.image = new ContainerImage(this, "Image", {
+      ...appImageProps(props, id, serviceName),
       repository: this.repository,
-      directory: props.directory,
-      dockerfile: props.dockerfile,
-      generatedDockerfile: props.generatedDockerfile,
-      buildArgs: props.buildArgs,
-      target: props.target,
-      imageName: props.imageName ?? defaultImageName(id, serviceName),
-      platform: props.platform,
     });
 
     this.service = new CloudRunService(this, "Service", {

@@ -5,8 +5,9 @@
  */
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
+import { appImageProps } from "../cloud-run/app-image";
 import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
-import { defaultImageName, resolveServiceName } from "../cloud-run/limits";
+import { resolveServiceName } from "../cloud-run/limits";
 import { ContainerImage } from "../image/container-image";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { LocalService, LocalServiceOptions } from "./local-service";
@@ -57,15 +58,7 @@ export function localTwin(
     options.serviceName ?? props.serviceName ?? undefined,
   );
 
-  const image = new ContainerImage(group, "Image", {
-    directory: props.directory,
-    dockerfile: props.dockerfile,
-    generatedDockerfile: props.generatedDockerfile,
-    buildArgs: props.buildArgs,
-    target: props.target,
-    imageName: props.imageName ?? defaultImageName(id, serviceName),
-    platform: props.platform,
-  });
+  const image = new ContainerImage(group, "Image", appImageProps(props, id, serviceName));
 
   const environment = { ...(props.environment ?? {}), ...(options.environment ?? {}) };
   const service = new LocalService(group, "Service", {

@@ -16,7 +16,6 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Lazy, TerraformStack, Testing } from "cdktf";
@@ -27,20 +26,13 @@ import {
   ContainerImage,
   ContainerImageProps,
 } from "../../src";
+import { fileModesAreBypassed, tempDir } from "../support/temp";
 
 const NONROOT = path.join(__dirname, "..", "fixtures", "cloud-run-nonroot");
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 /** A copy of the non-root fixture context (or an empty directory). */
 function context(copy = true): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-input-"));
-  tempDirs.push(dir);
+  const dir = tempDir("bad-input-");
   if (copy) {
     for (const name of fs.readdirSync(NONROOT)) {
       fs.copyFileSync(path.join(NONROOT, name), path.join(dir, name));
@@ -49,19 +41,7 @@ function context(copy = true): string {
   return dir;
 }
 
-const rootReadsEverything = (() => {
-  const dir = context(false);
-  const file = path.join(dir, "f");
-  fs.writeFileSync(file, "x");
-  fs.chmodSync(file, 0o000);
-  try {
-    fs.closeSync(fs.openSync(file, "r"));
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const testUnlessRoot = rootReadsEverything ? test.skip : test;
+const testUnlessRoot = fileModesAreBypassed ? test.skip : test;
 const canMkfifo = (() => {
   try {
     const fifo = path.join(context(false), "probe");

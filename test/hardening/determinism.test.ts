@@ -17,22 +17,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { program } from "./support/program";
+import { tempDir } from "../support/temp";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 const REPO_ROOT = path.join(__dirname, "..", "..");
-
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 /** The files of a checkout: the fixture contexts plus a Rust context for a generated Dockerfile. */
 function checkoutFiles(): Array<[string, string | Buffer]> {

@@ -8,6 +8,7 @@ import { App, Lazy, Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { ContainerImage, ContainerImageProps } from "../../src/image/container-image";
 import { DockerRepository } from "../../src/image/docker-repository";
+import { tempDir } from "../support/temp";
 
 /** Synthesized Terraform JSON, navigated freely in assertions. */
 type TfJson = ReturnType<typeof JSON.parse>;
@@ -26,19 +27,6 @@ const NONROOT = [
 ].join("\n");
 
 const ROOT = ["FROM debian:trixie-slim", "COPY app /app", 'ENTRYPOINT ["/app"]', ""].join("\n");
-
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 function write(dir: string, rel: string, content: string): void {
   const file = path.join(dir, rel);

@@ -1,10 +1,10 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { ContainerImage } from "../../src/image/container-image";
 import { ContextFingerprint, FingerprintOptions } from "../../src/image/fingerprint";
+import { tempDir } from "../support/temp";
 
 const DOCKERFILE =
   'FROM gcr.io/distroless/static-debian13:nonroot\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT ["/app"]\n';
@@ -13,20 +13,6 @@ const FIXTURE = path.join(__dirname, "..", "fixtures", "cloud-run-nonroot");
 const OLD_MTIME = 1_600_000_000;
 /** A trust margin that trusts even files written a moment ago (the default is 2 s). */
 const TRUST_ALL = -60_000;
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) {
-    fs.chmodSync(dir, 0o700);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
 
 /** Content of at least 16 KiB (smaller files are never cached): `text`, padded. */
 function big(text: string): string {

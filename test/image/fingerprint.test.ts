@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as fc from "fast-check";
 import { ContextFingerprint, FingerprintOptions } from "../../src/image/fingerprint";
+import { fileModesAreBypassed } from "../support/temp";
 
 const OWNER = "ContainerImage 'Stack/Image'";
 const DOCKERFILE =
@@ -10,22 +11,7 @@ const DOCKERFILE =
 
 const dirs: string[] = [];
 
-/** True when file modes do not stop this process from reading (e.g. running as root). */
-const modesAreBypassed = (() => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fingerprint-mode-"));
-  const file = path.join(dir, "f");
-  fs.writeFileSync(file, "x");
-  fs.chmodSync(file, 0o000);
-  try {
-    fs.closeSync(fs.openSync(file, "r"));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-})();
-const testWithFileModes = modesAreBypassed ? test.skip : test;
+const testWithFileModes = fileModesAreBypassed ? test.skip : test;
 
 function compute(directory: string, options: Partial<FingerprintOptions> = {}) {
   return ContextFingerprint.compute({

@@ -31,22 +31,14 @@ import {
   PostureRule,
   SecurityPosture,
 } from "../../src";
+import { tempDir as newTempDir } from "../support/temp";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 const NONROOT = path.join(FIXTURES, "cloud-run-nonroot");
 const REGION = "europe-west1";
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "posture-"));
-  tempDirs.push(dir);
-  return dir;
+  return newTempDir("posture-");
 }
 
 interface Setup {

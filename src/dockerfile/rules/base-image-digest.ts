@@ -1,8 +1,7 @@
 import { DockerfileRules } from "../rule-ids";
 import { DockerfileFinding, FindingSeverity } from "../types";
-import { isScratch } from "../internal/image-reference";
 import { Analysis, stageLabel } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { finding, Rule, stagesWithUnpinnedBase } from "./rule";
 
 /** CR005: a base image that is not pinned by digest can change under the same tag. */
 export const baseImageDigest: Rule = {
@@ -10,11 +9,7 @@ export const baseImageDigest: Rule = {
   description: "A base image is not pinned by digest.",
   check(analysis: Analysis) {
     const findings: DockerfileFinding[] = [];
-    for (const model of analysis.stages) {
-      const image = model.image;
-      if (!image || isScratch(image) || image.digest !== undefined) {
-        continue;
-      }
+    for (const { model, image } of stagesWithUnpinnedBase(analysis)) {
       findings.push(
         finding(
           DockerfileRules.BASE_IMAGE_NOT_PINNED,

@@ -1,8 +1,7 @@
 import { DockerfileRules } from "../rule-ids";
 import { DockerfileFinding, FindingSeverity } from "../types";
-import { isScratch } from "../internal/image-reference";
 import { Analysis, stageLabel } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { finding, Rule, stagesWithUnpinnedBase } from "./rule";
 
 /** CR004: a base image without a tag, or with `latest`, and no digest floats to new releases. */
 export const baseImageTag: Rule = {
@@ -10,11 +9,7 @@ export const baseImageTag: Rule = {
   description: "A base image has no tag or the latest tag, and no digest.",
   check(analysis: Analysis) {
     const findings: DockerfileFinding[] = [];
-    for (const model of analysis.stages) {
-      const image = model.image;
-      if (!image || isScratch(image) || image.digest !== undefined) {
-        continue;
-      }
+    for (const { model, image } of stagesWithUnpinnedBase(analysis)) {
       if (image.tag === undefined || image.tag === "latest") {
         const what =
           image.tag === undefined ? "has no tag (so Docker uses :latest)" : "uses the latest tag";

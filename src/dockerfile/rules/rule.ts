@@ -1,5 +1,6 @@
 import { DockerfileFinding, FindingSeverity } from "../types";
-import { Analysis } from "../internal/model";
+import { ImageReference, isScratch } from "../internal/image-reference";
+import { Analysis, StageModel } from "../internal/model";
 
 /**
  * A rule over the Dockerfile model: a pure function from one analysis to its findings.
@@ -22,4 +23,18 @@ export function finding(
   message: string,
 ): DockerfileFinding {
   return { ruleId, severity, line, message };
+}
+
+/** The stages built from a registry image (not `scratch`, not another stage) without a digest. */
+export function stagesWithUnpinnedBase(
+  analysis: Analysis,
+): { model: StageModel; image: ImageReference }[] {
+  const result: { model: StageModel; image: ImageReference }[] = [];
+  for (const model of analysis.stages) {
+    const image = model.image;
+    if (image && !isScratch(image) && image.digest === undefined) {
+      result.push({ model, image });
+    }
+  }
+  return result;
 }

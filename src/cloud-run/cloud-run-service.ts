@@ -16,7 +16,7 @@ import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember, validateServiceAccountEmail } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
 import { registerService } from "../security/internal/register";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/validation";
 import {
   resolveServiceName,
   resolveRuntime,
@@ -233,32 +233,6 @@ interface EnvEntry {
   readonly name: string;
   readonly value?: string;
   readonly secret?: { readonly secret: string; readonly version: string };
-}
-
-/**
- * A map prop (environment, secrets) whose entries are read at synth: null and undefined are
- * empty, a token for the whole map is an error (its entries cannot be checked or rendered).
- */
-function knownMap<T>(
-  owner: string,
-  prop: string,
-  value: { [name: string]: T } | undefined,
-): { [name: string]: T } {
-  if (value === undefined || value === null) {
-    return {};
-  }
-  if (isUnresolved(value)) {
-    throw invalidProp(
-      owner,
-      prop,
-      "must be a map known at synth (use individual token values instead)",
-      value,
-    );
-  }
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw invalidProp(owner, prop, "must be a map of names to values", value);
-  }
-  return value;
 }
 
 /** A `depends_on` entry for a resource added after construction (like the `dependsOn` config). */

@@ -9,7 +9,7 @@ import { appImageProps } from "../cloud-run/app-image";
 import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
 import { resolveServiceName } from "../cloud-run/limits";
 import { ContainerImage } from "../image/container-image";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import { invalidProp, knownMap, ownerName } from "../util/validation";
 import { LocalService, LocalServiceOptions } from "./local-service";
 
 /**
@@ -39,19 +39,8 @@ export function localTwin(
   if (typeof options !== "object") {
     throw invalidProp(owner, "options", "must be the LocalService options", options);
   }
-  for (const [prop, value] of [
-    ["environment", props.environment],
-    ["options.environment", options.environment],
-  ] as const) {
-    if (isUnresolved(value)) {
-      throw invalidProp(
-        owner,
-        prop,
-        "must be a map known at synth (use individual token values instead)",
-        value,
-      );
-    }
-  }
+  const appEnvironment = knownMap(owner, "environment", props.environment);
+  const localEnvironment = knownMap(owner, "options.environment", options.environment);
   const serviceName = resolveServiceName(
     owner,
     id,
@@ -60,7 +49,7 @@ export function localTwin(
 
   const image = new ContainerImage(group, "Image", appImageProps(props, id, serviceName));
 
-  const environment = { ...(props.environment ?? {}), ...(options.environment ?? {}) };
+  const environment = { ...appEnvironment, ...localEnvironment };
   const service = new LocalService(group, "Service", {
     ...options,
     serviceName,

@@ -10,7 +10,7 @@ import {
 } from "../cloud-run/limits";
 import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/validation";
 import {
   addressesOverlap,
   dockerLimits,
@@ -211,15 +211,7 @@ export class LocalService extends Construct {
     const limits = dockerLimits(owner, cpu, memory);
 
     // --- environment (validated before anything is created)
-    if (isUnresolved(props.environment)) {
-      throw invalidProp(
-        owner,
-        "environment",
-        "must be a map known at synth (use individual token values instead)",
-        props.environment,
-      );
-    }
-    for (const [name, value] of Object.entries(props.environment ?? {})) {
+    for (const [name, value] of Object.entries(knownMap(owner, "environment", props.environment))) {
       this.addEnvironment(name, value);
     }
 

@@ -49,3 +49,30 @@ export function isUnresolved(value: unknown): boolean {
 export function ownerName(kind: string, path: string): string {
   return `${kind} '${path}'`;
 }
+
+/**
+ * A map prop (environment, secrets) whose entries are read at synth: null and undefined are
+ * empty, a token for the whole map is an error (its entries cannot be checked or rendered).
+ * @internal
+ */
+export function knownMap<T>(
+  owner: string,
+  prop: string,
+  value: { [name: string]: T } | undefined,
+): { [name: string]: T } {
+  if (value === undefined || value === null) {
+    return {};
+  }
+  if (isUnresolved(value)) {
+    throw invalidProp(
+      owner,
+      prop,
+      "must be a map known at synth (use individual token values instead)",
+      value,
+    );
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw invalidProp(owner, prop, "must be a map of names to values", value);
+  }
+  return value;
+}

@@ -510,6 +510,9 @@ function checkOutputOutsideContext(
   }
 }
 
+/** The Dockerfiles this process has staged (and checked), by the sha256 of their text. */
+const stagedDockerfiles = new Map<string, string>();
+
 /**
  * Writes the Dockerfile to build to a temporary directory named by its content hash and
  * declares it as a Terraform asset, so that synth copies it to
@@ -517,19 +520,23 @@ function checkOutputOutsideContext(
  */
 function stagedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
   const hash = crypto.createHash("sha256").update(text).digest("hex");
-  const directory = path.join(os.tmpdir(), `cdktf-cloud-run-dockerfile-${hash}`);
-  const file = path.join(directory, "Dockerfile");
-  let current: string | undefined;
-  try {
-    current = fs.readFileSync(file, "utf8");
-  } catch {
-    current = undefined;
-  }
-  if (current !== text) {
-    fs.mkdirSync(directory, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, file);
+  let file = stagedDockerfiles.get(hash);
+  if (file === undefined) {
+    const directory = path.join(os.tmpdir(), `cdktf-cloud-run-dockerfile-${hash}`);
+    file = path.join(directory, "Dockerfile");
+    let current: string | undefined;
+    try {
+      current = fs.readFileSync(file, "utf8");
+    } catch {
+      current = undefined;
+    }
+    if (current !== text) {
+      fs.mkdirSync(directory, { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, text);
+      fs.renameSync(temporary, file);
+    }
+    stagedDockerfiles.set(hash, file);
   }
   return new TerraformAsset(scope, "Dockerfile", {
     path: file,

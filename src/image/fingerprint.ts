@@ -217,13 +217,16 @@ export class ContextFingerprint {
   private directoriesRead = 0;
   private cachedFileCount = 0;
   private readonly externalSymlinks: string[] = [];
-  private readonly cache?: DigestCache;
+  /** Whether the digest cache may be used; it is opened on the first file large enough. */
+  private readonly cacheWanted: boolean;
+  private cache?: DigestCache;
+  private cacheOpened = false;
 
   private constructor(private readonly options: FingerprintOptions) {
     this.root = path.resolve(options.directory);
     sharedBuffer ??= Buffer.allocUnsafe(CHUNK_SIZE);
     this.buffer = sharedBuffer;
-    this.cache = DigestCache.open(this.root, options);
+    this.cacheWanted = DigestCache.enabled(options);
     this.forced = new Set([".dockerignore"]);
     if (options.dockerfilePath !== undefined) {
       this.forced.add(options.dockerfilePath);
@@ -389,7 +392,23 @@ export class ContextFingerprint {
   }
 
   private hashFile(absPath: string, relPath: string): void {
-    const cached = this.cache?.lookup(relPath, absPath);
+    // With the cache on, the file's identity and size come first (one lstat, in place of the
+    // fstat below): a file large enough to be cached may be known unchanged without reading it,
+    // and a context without such files never touches the cache.
+    let before: fs.BigIntStats | undefined;
+    if (this.cacheWanted) {
+      try {
+        before = fs.lstatSync(absPath, { bigint: true, throwIfNoEntry: false });
+      } catch {
+        before = undefined;
+      }
+      if (before !== undefined && !before.isFile()) {
+        before = undefined;
+      }
+    }
+    const cache =
+      before !== undefined && before.size >= MIN_CACHED_SIZE ? this.openCache() : undefined;
+    const cached = cache?.lookup(relPath, before!);
     if (cached !== undefined) {
       this.cachedFileCount++;
       this.recordFile(relPath, cached.size, cached.executable, cached.digest);
@@ -407,11 +426,15 @@ export class ContextFingerprint {
     let stat: fs.BigIntStats | undefined;
     try {
       let expectedSize: number;
-      if (this.cache !== undefined) {
-        // Taken before the content is read: a change during the read makes it stale.
+      if (cache !== undefined) {
+        // Taken from the open file before its content is read: a change during the read makes
+        // the recorded digest stale.
         stat = fs.fstatSync(fd, { bigint: true });
         executable = (stat.mode & BigInt(0o111)) !== BigInt(0);
         expectedSize = Number(stat.size);
+      } else if (before !== undefined) {
+        executable = (before.mode & BigInt(0o111)) !== BigInt(0);
+        expectedSize = Number(before.size);
       } else {
         const plain = fs.fstatSync(fd);
         executable = (plain.mode & 0o111) !== 0;
@@ -437,9 +460,18 @@ export class ContextFingerprint {
     }
     const hex = digest.digest("hex");
     if (stat !== undefined) {
-      this.cache?.store(relPath, stat, size, hex);
+      cache?.store(relPath, stat, size, hex);
     }
     this.recordFile(relPath, size, executable, hex);
+  }
+
+  /** The digest cache of this context, opened (and its file read) on first use. */
+  private openCache(): DigestCache | undefined {
+    if (!this.cacheOpened) {
+      this.cacheOpened = true;
+      this.cache = DigestCache.open(this.root, this.options);
+    }
+    return this.cache;
   }
 
   private recordFile(relPath: string, size: number, executable: boolean, hex: string): void {
@@ -531,10 +563,15 @@ interface CacheEntry {
  * - Off with `CDKTF_CLOUD_RUN_FINGERPRINT_CACHE=0` (or `false`, `off`, `no`).
  */
 class DigestCache {
+  /** False when the cache is turned off (by the option or the environment). */
+  public static enabled(options: FingerprintOptions): boolean {
+    const env = (process.env[CACHE_ENV] ?? "").trim().toLowerCase();
+    return options.cache !== false && !["0", "false", "off", "no"].includes(env);
+  }
+
   /** The cache for a context, or undefined when it is turned off or cannot be used safely. */
   public static open(root: string, options: FingerprintOptions): DigestCache | undefined {
-    const env = (process.env[CACHE_ENV] ?? "").trim().toLowerCase();
-    if (options.cache === false || ["0", "false", "off", "no"].includes(env)) {
+    if (!DigestCache.enabled(options)) {
       return undefined;
     }
     const directory =
@@ -568,22 +605,16 @@ class DigestCache {
     this.previous = this.load();
   }
 
-  /** The recorded digest of a file, when its current identity and times prove it unchanged. */
+  /**
+   * The recorded digest of a file, when its current identity and times (`stat`, taken just
+   * now) prove it unchanged.
+   */
   public lookup(
     relPath: string,
-    absPath: string,
+    stat: fs.BigIntStats,
   ): { size: number; executable: boolean; digest: string } | undefined {
     const entry = this.previous.get(relPath);
-    if (entry === undefined) {
-      return undefined;
-    }
-    let stat: fs.BigIntStats | undefined;
-    try {
-      stat = fs.lstatSync(absPath, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      return undefined;
-    }
-    if (stat === undefined || !stat.isFile() || statKey(stat) !== entry.key) {
+    if (entry === undefined || statKey(stat) !== entry.key) {
       return undefined;
     }
     this.next.set(relPath, entry);

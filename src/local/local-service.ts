@@ -1,4 +1,4 @@
-import { Container } from "@cdktf/provider-docker/lib/container";
+import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Annotations, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULTS } from "../cloud-run/defaults";
@@ -220,7 +220,8 @@ export class LocalService extends Construct {
       throw invalidProp(owner, "restart", "must be one of the RestartPolicy constants", restart);
     }
 
-    this.container = new Container(this, "Container", {
+    const { Container: ContainerResource } = loadContainerModule();
+    this.container = new ContainerResource(this, "Container", {
       provider: dockerProviderFor(this),
       name: this.containerName,
       image: props.image.imageId,
@@ -317,6 +318,15 @@ export class LocalService extends Construct {
     ];
     return [...contract, ...this.env.map((entry) => `${entry.name}=${entry.value}`)];
   }
+}
+
+/**
+ * The docker provider's `docker_container` module, loaded on first use: it is one of the
+ * largest modules the library would otherwise load at import (~0.5 MB of JavaScript, ~8 ms
+ * and ~1.7 MB of memory), and only programs that run services locally need it.
+ */
+function loadContainerModule(): typeof import("@cdktf/provider-docker/lib/container") {
+  return require("@cdktf/provider-docker/lib/container");
 }
 
 /**

@@ -144,6 +144,10 @@ describe("fingerprint digest cache", () => {
     expect(second.cachedFileCount).toBe(0);
     expect(cacheFiles(cacheDir)).toEqual([]);
     expect(second.tag).toBe(uncachedTag(FIXTURE));
+    // The cache is not even opened: its directory is never created.
+    const unopened = path.join(tempDir("fingerprint-cache-parent-"), "cache");
+    expect(cached(FIXTURE, unopened).tag).toBe(second.tag);
+    expect(fs.existsSync(unopened)).toBe(false);
   });
 
   test("changed content with the same size and a restored mtime is detected through ctime", () => {

@@ -15,6 +15,7 @@ import {
   TerraformDataSource,
   TerraformResource,
   TerraformStack,
+  Token,
   Tokenization,
 } from "cdktf";
 import { IConstruct } from "constructs";
@@ -105,11 +106,34 @@ export interface StackModel {
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
+/**
+ * The strings resolved during one `inspectStack` call: a string resolves to the same value
+ * throughout one pass, and the same references (a service account's e-mail, an image's
+ * reference) are read by several rules.
+ */
+let resolvedStrings: { stack: TerraformStack; values: Map<string, unknown> } | undefined;
+
 /** Resolves tokens in a value; undefined when resolution fails. @internal */
 export function resolveValue(stack: TerraformStack, value: unknown): unknown {
   if (value === undefined || value === null) {
     return undefined;
   }
+  if (typeof value === "string") {
+    if (!Token.isUnresolved(value)) {
+      return value;
+    }
+    const memo = resolvedStrings?.stack === stack ? resolvedStrings.values : undefined;
+    if (memo?.has(value)) {
+      return memo.get(value);
+    }
+    const resolved = resolveNow(stack, value);
+    memo?.set(value, resolved);
+    return resolved;
+  }
+  return resolveNow(stack, value);
+}
+
+function resolveNow(stack: TerraformStack, value: unknown): unknown {
   try {
     return Tokenization.resolve(value, { scope: stack, resolver: RESOLVER });
   } catch {
@@ -304,6 +328,36 @@ function bindingsFromJson(text: string): Array<{ role?: string; members: string[
   }
 }
 
+/**
+ * The containers of a service resource with only the fields the rules read (`image`, `env`),
+ * each resolved on its own: resolving whole containers (probes, resources, mounts, ...) would
+ * cost several times what the rules need. Entries that resolve to nothing are dropped, as
+ * resolving the list would drop them.
+ */
+function containerFields(stack: TerraformStack, value: unknown): unknown[] {
+  const list = Array.isArray(value) ? value : resolveValue(stack, value);
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  const result: unknown[] = [];
+  for (const item of list) {
+    const container =
+      isObject(item) && !Tokenization.isResolvable(item) ? item : resolveValue(stack, item);
+    if (container === undefined) {
+      continue;
+    }
+    result.push(
+      isObject(container)
+        ? {
+            image: resolveValue(stack, field(container, "image", "image")),
+            env: resolveValue(stack, field(container, "env", "env")),
+          }
+        : container,
+    );
+  }
+  return result;
+}
+
 function runResourceOf(
   stack: TerraformStack,
   construct: IConstruct,
@@ -329,11 +383,11 @@ function runResourceOf(
       : field(spec, "serviceAccountName", "service_account_name");
     containersValue = field(spec, "containers", "containers");
   }
-  const resolvedContainers = resolveValue(stack, containersValue);
+  const resolvedContainers = containerFields(stack, containersValue);
   // Raw (token-holding) image strings, to match an image by the string it was configured with.
   const rawContainers = Array.isArray(containersValue) ? containersValue : [];
   const containers = withListOverride(
-    Array.isArray(resolvedContainers) ? resolvedContainers : [],
+    resolvedContainers,
     override(construct, v2 ? ["template", "containers"] : ["template", "spec", "containers"]),
   ).map((c, index): RunContainer => {
     const rawImage = field(rawContainers[index], "image", "image");
@@ -398,6 +452,16 @@ function serviceEntry(stack: TerraformStack, service: CloudRunService): ServiceE
  * @internal
  */
 export function inspectStack(stack: TerraformStack): StackModel {
+  const outer = resolvedStrings;
+  resolvedStrings = { stack, values: new Map() };
+  try {
+    return collect(stack);
+  } finally {
+    resolvedStrings = outer;
+  }
+}
+
+function collect(stack: TerraformStack): StackModel {
   const services: ServiceEntry[] = [];
   const ownerOf = new Map<IConstruct, CloudRunService>();
   const runConstructs: Array<{ construct: IConstruct; type: string; address: string }> = [];

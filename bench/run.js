@@ -6,8 +6,9 @@
  *
  *   node bench/run.js [--only import,synth,fingerprint,cache,example] [--runs N]
  *
- * 1. import      require("lib") vs requiring exactly the external modules lib requires (the
- *                floor, derived from the require() calls in lib/) vs a bare node process
+ * 1. import      require("lib") vs requiring exactly the external modules lib requires at
+ *                import (the floor, derived from the top-level require() calls in lib/) vs a
+ *                bare node process
  * 2. synth       N = 1, 10, 50, 100 CloudRunApps sharing one DockerRepository vs the same
  *                resources written by hand with the raw provider classes
  * 3. fingerprint a 100 MiB / 1,000-file context vs sha256sum over the same files, and the same
@@ -104,8 +105,9 @@ function ensureBuilt() {
 // 1. import
 
 /**
- * The external modules the library requires: every non-relative `require("...")` in the lib/
- * files reachable from lib/index.js through relative requires, in first-seen order.
+ * The external modules the library requires at import: every top-level non-relative
+ * `require("...")` in the lib/ files reachable from lib/index.js through relative requires, in
+ * first-seen order (modules a function loads on first use are not part of the import).
  */
 function externalModules() {
   const seen = new Set();
@@ -116,7 +118,9 @@ function externalModules() {
     }
     seen.add(file);
     const text = fs.readFileSync(file, "utf8");
-    for (const match of text.matchAll(/\brequire\("([^"]+)"\)/g)) {
+    // Top-level requires only: a require inside a function (a module loaded on first use)
+    // is not part of the import.
+    for (const match of text.matchAll(/^\S.*\brequire\("([^"]+)"\)/gm)) {
       const id = match[1];
       if (id.startsWith(".")) {
         let target = path.resolve(path.dirname(file), id);

@@ -9,7 +9,7 @@ import {
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
-import { Annotations, IResolveContext, ITerraformDependable, Lazy, Token } from "cdktf";
+import { Annotations, IResolveContext, ITerraformDependable, Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { deriveAccountId } from "../iam/account-id";
 import { bindingId } from "../iam/binding-id";
@@ -17,6 +17,7 @@ import { PUBLIC_MEMBERS, validateMember, validateServiceAccountEmail } from "../
 import type { ContainerImage } from "../image/container-image";
 import { registerService } from "../security/internal/register";
 import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/validation";
+import { RenderedValue } from "../util/rendered-value";
 import {
   resolveServiceName,
   resolveRuntime,
@@ -469,7 +470,7 @@ export class CloudRunService extends Construct {
               startupCpuBoost: props.startupCpuBoost,
             },
             // Variables can be added after construction: rendered at synth, in Terraform's names.
-            env: Lazy.anyValue({ produce: () => this.renderEnv() }) as unknown as
+            env: new RenderedValue(() => this.renderEnv()) as unknown as
               CloudRunV2ServiceTemplateContainersEnv[] | undefined,
             startupProbe,
             livenessProbe,

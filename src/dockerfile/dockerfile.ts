@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
 import { NodeDistrolessOptions, RustCargoChefOptions } from "./generator-options";
 import { renderNodeDistroless } from "./generators/node-distroless";
@@ -19,6 +20,41 @@ import {
   RuntimeUser,
 } from "./types";
 import { invalidProp, isUnresolved } from "../util/validation";
+
+/**
+ * The bytes of a Dockerfile as read from disk, for the build context's fingerprint.
+ * @internal
+ */
+export interface DockerfileContent {
+  readonly size: number;
+  readonly executable: boolean;
+  /** sha256 of the bytes, hex. */
+  readonly sha256: string;
+}
+
+/**
+ * Reads an open file to its end. `expectedSize` (from fstat) sizes the buffer; a file that grew
+ * meanwhile is read to its new end.
+ */
+function readAll(fd: number, expectedSize: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let buffer = Buffer.allocUnsafe(Math.max(expectedSize + 1, 4096));
+  for (;;) {
+    const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+    if (read === 0) {
+      break;
+    }
+    chunks.push(buffer.subarray(0, read));
+    total += read;
+    // A short read past the size the file had when it was opened is its end.
+    if (read < buffer.length && total >= expectedSize) {
+      break;
+    }
+    buffer = Buffer.allocUnsafe(64 * 1024);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
 
 /** A copy of a plain object without its undefined fields (optional fields are left out). */
 function withoutUndefined<T extends object>(value: T): T {
@@ -104,38 +140,81 @@ export class Dockerfile {
    * naming the path.
    */
   public static fromFile(path: string, options: DockerfileParseOptions = {}): Dockerfile {
+    return Dockerfile._readFile(path, options).dockerfile;
+  }
+
+  /**
+   * `fromFile`, also returning what was read (size, mode, digest), so that the build context's
+   * fingerprint need not read the file again. One open, fstat, read and close.
+   * @internal
+   */
+  public static _readFile(
+    path: string,
+    options: DockerfileParseOptions = {},
+  ): { dockerfile: Dockerfile; content: DockerfileContent } {
     if (typeof path !== "string" || path.length === 0 || isUnresolved(path)) {
       throw invalidProp("Dockerfile.fromFile", "path", "must be the path of a Dockerfile", path);
     }
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(path);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new Error(
-        code === "ENOENT"
-          ? `${path}: the Dockerfile does not exist.`
-          : `${path}: the Dockerfile cannot be read: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    }
-    if (stat.isDirectory()) {
-      throw new Error(
-        `${path}: is a directory, not a Dockerfile; give the path of the Dockerfile itself.`,
-      );
-    }
-    const displayName = Dockerfile.displayNameOf(options, path);
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path);
-    } catch (e) {
-      throw new Error(
+    const cannotRead = (e: unknown): Error =>
+      new Error(
         `${path}: the Dockerfile cannot be read: ${e instanceof Error ? e.message : String(e)}`,
       );
+    const isDirectory = (): Error =>
+      new Error(
+        `${path}: is a directory, not a Dockerfile; give the path of the Dockerfile itself.`,
+      );
+    let fd: number;
+    try {
+      // Non-blocking, so that opening a FIFO does not wait for a writer; regular files are
+      // read the same either way.
+      fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === "EISDIR") {
+        throw isDirectory();
+      }
+      throw code === "ENOENT"
+        ? new Error(`${path}: the Dockerfile does not exist.`)
+        : cannotRead(e);
     }
+    let bytes: Buffer;
+    let executable: boolean;
+    try {
+      let stat: fs.Stats;
+      try {
+        stat = fs.fstatSync(fd);
+      } catch (e) {
+        throw cannotRead(e);
+      }
+      if (stat.isDirectory()) {
+        throw isDirectory();
+      }
+      if (!stat.isFile()) {
+        throw new Error(
+          `${path}: is not a regular file (a FIFO, socket or device), not a Dockerfile.`,
+        );
+      }
+      executable = (stat.mode & 0o111) !== 0;
+      try {
+        bytes = readAll(fd, stat.size);
+      } catch (e) {
+        throw cannotRead(e);
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    const displayName = Dockerfile.displayNameOf(options, path);
     if (bytes.includes(0)) {
       throw new Error(`${displayName}: is not a Dockerfile: it contains binary data (NUL bytes).`);
     }
-    return Dockerfile.create(bytes.toString("utf8"), displayName, options);
+    return {
+      dockerfile: Dockerfile.create(bytes.toString("utf8"), displayName, options),
+      content: {
+        size: bytes.length,
+        executable,
+        sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
+      },
+    };
   }
 
   /**

@@ -6,7 +6,7 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
 import { Annotations, App, AssetType, TerraformAsset, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Dockerfile } from "../dockerfile/dockerfile";
+import { Dockerfile, DockerfileContent } from "../dockerfile/dockerfile";
 import { findStageByName } from "../dockerfile/internal/model";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
 import { C_IDENTIFIER, sanitizeName } from "../util/names";
@@ -187,6 +187,7 @@ export class ContainerImage extends Construct {
 
     // The Dockerfile: a file in the context, or a generated one.
     let dockerfilePath: string | undefined;
+    let dockerfileContent: DockerfileContent | undefined;
     let base: Dockerfile;
     if (generatedDockerfile !== undefined) {
       if (props.dockerfile !== undefined && props.dockerfile !== null) {
@@ -202,15 +203,20 @@ export class ContainerImage extends Construct {
         generated.withOptions({ buildArgs, displayName: generated.displayName }),
       );
     } else {
-      dockerfilePath = checkDockerfile(
-        owner,
-        directory,
-        props.directory,
-        props.dockerfile ?? undefined,
-      );
-      const absolute = path.join(directory, ...dockerfilePath.split("/"));
+      const given = props.dockerfile ?? undefined;
+      const relative = checkDockerfile(owner, given);
+      dockerfilePath = relative;
+      const absolute = path.join(directory, ...relative.split("/"));
       const displayName = displayPath(absolute);
-      base = analyse(owner, () => Dockerfile.fromFile(absolute, { buildArgs, displayName }));
+      const read = analyse(owner, () => {
+        try {
+          return Dockerfile._readFile(absolute, { buildArgs, displayName });
+        } catch (error) {
+          throw isFile(absolute) ? error : missingDockerfile(owner, props.directory, given);
+        }
+      });
+      base = read.dockerfile;
+      dockerfileContent = read.content;
     }
     this.dockerfile = target === undefined ? base : withTarget(owner, base, buildArgs, target);
     this.dockerfile.assertNonRoot(owner);
@@ -232,6 +238,7 @@ export class ContainerImage extends Construct {
     const fingerprint = ContextFingerprint.compute({
       directory,
       dockerfilePath,
+      dockerfileContent,
       dockerfileText: this.dockerfile.render(),
       buildArgs,
       target: target,
@@ -336,13 +343,11 @@ function checkDirectory(owner: string, directory: string): string {
   return absolute;
 }
 
-/** Returns the Dockerfile's path inside the context, POSIX and normalized. */
-function checkDockerfile(
-  owner: string,
-  directory: string,
-  directoryProp: string,
-  dockerfile: string | undefined,
-): string {
+/**
+ * Returns the Dockerfile's path inside the context, POSIX and normalized. Whether it names an
+ * existing file is found out by reading it (see `missingDockerfile`).
+ */
+function checkDockerfile(owner: string, dockerfile: string | undefined): string {
   const given = dockerfile ?? "Dockerfile";
   checkPlainString(owner, "dockerfile", given);
   const normalized = path.normalize(given);
@@ -359,21 +364,29 @@ function checkDockerfile(
       given,
     );
   }
-  let isFile = false;
-  try {
-    isFile = fs.statSync(path.join(directory, normalized)).isFile();
-  } catch {
-    isFile = false;
-  }
-  if (!isFile) {
-    throw invalidProp(
-      owner,
-      "dockerfile",
-      `must name an existing file inside directory ${describeValue(directoryProp)}`,
-      given,
-    );
-  }
   return toPosix(normalized);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The error for a `dockerfile` that does not name an existing file in the context. */
+function missingDockerfile(
+  owner: string,
+  directoryProp: string,
+  dockerfile: string | undefined,
+): Error {
+  return invalidProp(
+    owner,
+    "dockerfile",
+    `must name an existing file inside directory ${describeValue(directoryProp)}`,
+    dockerfile ?? "Dockerfile",
+  );
 }
 
 function checkPlatform(owner: string, platform: string): void {
@@ -425,7 +438,7 @@ function checkBuildArgs(
 }
 
 /** Runs a Dockerfile analysis, giving errors without an owner the construct's name. */
-function analyse(owner: string, run: () => Dockerfile): Dockerfile {
+function analyse<T>(owner: string, run: () => T): T {
   try {
     return run();
   } catch (error) {

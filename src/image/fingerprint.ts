@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import ignore from "@balena/dockerignore";
+import type { DockerfileContent } from "../dockerfile/dockerfile";
 
 /**
  * What goes into a build-context fingerprint besides the files of the context.
@@ -18,6 +19,12 @@ export interface FingerprintOptions {
   readonly dockerfilePath?: string;
   /** The Dockerfile text that is built. */
   readonly dockerfileText: string;
+  /**
+   * The bytes of the file at `dockerfilePath` as they were read for the analysis: hashed from
+   * these instead of reading the file again (the fingerprint then covers exactly the analysed
+   * bytes).
+   */
+  readonly dockerfileContent?: DockerfileContent;
   /** Build arguments. */
   readonly buildArgs?: { [key: string]: string };
   /** Target stage. */
@@ -392,6 +399,11 @@ export class ContextFingerprint {
   }
 
   private hashFile(absPath: string, relPath: string): void {
+    const known = this.options.dockerfileContent;
+    if (known !== undefined && relPath === this.options.dockerfilePath) {
+      this.recordFile(relPath, known.size, known.executable, known.sha256);
+      return;
+    }
     // With the cache on, the file's identity and size come first (one lstat, in place of the
     // fstat below): a file large enough to be cached may be known unchanged without reading it,
     // and a context without such files never touches the cache.

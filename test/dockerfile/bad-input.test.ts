@@ -112,6 +112,26 @@ describe("fromFile", () => {
     );
   });
 
+  test("a large Dockerfile is read completely, through a symlink too", () => {
+    const file = path.join(dir, "large.Dockerfile");
+    const text = `${"# padding line for a large Dockerfile\n".repeat(5000)}FROM debian:13\nUSER 1000\n`;
+    fs.writeFileSync(file, text);
+    const link = path.join(dir, "link.Dockerfile");
+    fs.symlinkSync(file, link);
+    for (const p of [file, link]) {
+      const df = Dockerfile.fromFile(p);
+      expect(df.render()).toBe(text);
+      expect(df.runtimeUser.isRoot).toBe(false);
+    }
+  });
+
+  test("a path through a file names the path", () => {
+    const file = path.join(dir, "plain-file");
+    fs.writeFileSync(file, "FROM debian:13\n");
+    const inner = path.join(file, "Dockerfile");
+    expect(() => Dockerfile.fromFile(inner)).toThrow(`${inner}: the Dockerfile cannot be read: `);
+  });
+
   test("a binary file names the path", () => {
     const file = path.join(dir, "binary");
     fs.writeFileSync(file, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02]));

@@ -24,6 +24,7 @@ import {
   CloudRunAppProps,
   CloudRunService,
   ContainerImage,
+  Dockerfile,
   ContainerImageProps,
 } from "../../src";
 import { fileModesAreBypassed, tempDir } from "../support/temp";
@@ -198,6 +199,15 @@ describe("links, pipes and sizes", () => {
     execFileSync("mkfifo", [path.join(dir, "Dockerfile")]);
     expect(errorOf(() => image({ directory: dir })).message).toBe(
       `${OWNER}: invalid dockerfile: must name an existing file inside directory ${JSON.stringify(dir)}. Got: "Dockerfile"`,
+    );
+  });
+
+  testWithFifo("Dockerfile.fromFile refuses a FIFO without waiting for a writer", () => {
+    const dir = context();
+    const fifo = path.join(dir, "fifo.Dockerfile");
+    execFileSync("mkfifo", [fifo]);
+    expect(errorOf(() => Dockerfile.fromFile(fifo)).message).toBe(
+      `${fifo}: is not a regular file (a FIFO, socket or device), not a Dockerfile.`,
     );
   });
 

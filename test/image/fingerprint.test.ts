@@ -1,7 +1,9 @@
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as fc from "fast-check";
+import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { ContextFingerprint, FingerprintOptions } from "../../src/image/fingerprint";
 import { fileModesAreBypassed } from "../support/temp";
 
@@ -188,6 +190,34 @@ describe("ContextFingerprint", () => {
     expect(tag(dir, options)).toBe(before);
     write(dir, "docker/Dockerfile", `${DOCKERFILE}\n`);
     expect(tag(dir, options)).not.toBe(before);
+  });
+
+  test("the Dockerfile bytes read for the analysis give the tag that reading the file gives", () => {
+    for (const mode of [0o644, 0o755]) {
+      const dir = context({ ...BASE, "docker/Dockerfile": `${DOCKERFILE}# in docker/\n` });
+      const file = path.join(dir, "docker/Dockerfile");
+      fs.chmodSync(file, mode);
+      const { content } = Dockerfile._readFile(file);
+      expect(content).toEqual({
+        size: fs.statSync(file).size,
+        executable: mode === 0o755,
+        sha256: crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex"),
+      });
+      const options = { dockerfilePath: "docker/Dockerfile" };
+      expect(tag(dir, { ...options, dockerfileContent: content })).toBe(tag(dir, options));
+    }
+  });
+
+  test("given Dockerfile bytes stand for the file, and only for a regular file at that path", () => {
+    const dir = context(BASE);
+    const other = { size: 3, executable: false, sha256: "0".repeat(64) };
+    // Used for the Dockerfile (the analysed bytes are what the tag covers)...
+    expect(tag(dir, { dockerfileContent: other })).not.toBe(tag(dir));
+    // ...but a symlinked Dockerfile is hashed as a link, as always.
+    fs.rmSync(path.join(dir, "Dockerfile"));
+    write(dir, "real.Dockerfile", DOCKERFILE);
+    fs.symlinkSync("real.Dockerfile", path.join(dir, "Dockerfile"));
+    expect(tag(dir, { dockerfileContent: other })).toBe(tag(dir));
   });
 
   test("build args, target, platform, image name and Dockerfile text change the tag", () => {

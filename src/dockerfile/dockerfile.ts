@@ -32,6 +32,9 @@ export interface DockerfileContent {
   readonly sha256: string;
 }
 
+/** The largest Dockerfile read (a guard against reading a huge or sparse file by mistake). */
+const MAX_DOCKERFILE_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads an open file to its end. `expectedSize` (from fstat) sizes the buffer; a file that grew
  * meanwhile is read to its new end.
@@ -47,8 +50,9 @@ function readAll(fd: number, expectedSize: number): Buffer {
     }
     chunks.push(buffer.subarray(0, read));
     total += read;
-    // A short read past the size the file had when it was opened is its end.
-    if (read < buffer.length && total >= expectedSize) {
+    // A short read past the size the file had when it was opened is its end; a file that keeps
+    // growing is read no further than just past the limit (and then refused).
+    if ((read < buffer.length && total >= expectedSize) || total > MAX_DOCKERFILE_BYTES) {
       break;
     }
     buffer = Buffer.allocUnsafe(64 * 1024);
@@ -136,8 +140,9 @@ export class Dockerfile {
 
   /**
    * Reads and analyses a Dockerfile. `path` (as given, relative or absolute) is the display name
-   * in messages unless `options.displayName` is set. A missing file or a directory is an `Error`
-   * naming the path.
+   * in messages unless `options.displayName` is set. A missing file, a directory, anything but a
+   * regular file (a FIFO, socket or device is refused without reading it) and a file over 16 MiB
+   * are an `Error` naming the path.
    */
   public static fromFile(path: string, options: DockerfileParseOptions = {}): Dockerfile {
     return Dockerfile._readFile(path, options).dockerfile;
@@ -158,6 +163,10 @@ export class Dockerfile {
     const cannotRead = (e: unknown): Error =>
       new Error(
         `${path}: the Dockerfile cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    const tooLarge = (): Error =>
+      new Error(
+        `${path}: is larger than ${MAX_DOCKERFILE_BYTES / (1024 * 1024)} MiB, which no Dockerfile needs; refused.`,
       );
     const isDirectory = (): Error =>
       new Error(
@@ -195,10 +204,16 @@ export class Dockerfile {
         );
       }
       executable = (stat.mode & 0o111) !== 0;
+      if (stat.size > MAX_DOCKERFILE_BYTES) {
+        throw tooLarge();
+      }
       try {
         bytes = readAll(fd, stat.size);
       } catch (e) {
         throw cannotRead(e);
+      }
+      if (bytes.length > MAX_DOCKERFILE_BYTES) {
+        throw tooLarge();
       }
     } finally {
       fs.closeSync(fd);

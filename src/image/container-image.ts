@@ -1,6 +1,5 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
@@ -10,6 +9,7 @@ import { Dockerfile, DockerfileContent } from "../dockerfile/dockerfile";
 import { findStageByName } from "../dockerfile/internal/model";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
 import { C_IDENTIFIER, sanitizeName } from "../util/names";
+import { preparePrivateDirectory, userTemporaryDirectory } from "../util/private-directory";
 import { describeValue, invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
@@ -523,32 +523,22 @@ function checkOutputOutsideContext(
   }
 }
 
-/** The Dockerfiles this process has staged (and checked), by the sha256 of their text. */
+/** The Dockerfiles this process has staged, by the sha256 of their text. */
 const stagedDockerfiles = new Map<string, string>();
 
 /**
- * Writes the Dockerfile to build to a temporary directory named by its content hash and
- * declares it as a Terraform asset, so that synth copies it to
- * `<stack directory>/assets/...` and the build refers to it by a relative path.
+ * Writes the Dockerfile to build to a private directory of the current user (mode 0700, in the
+ * temporary directory), named by its content hash, and declares it as a Terraform asset, so that
+ * synth copies it to `<stack directory>/assets/...` and the build refers to it by a relative
+ * path. Other users cannot change the staged text between this check and the copy.
  */
 function stagedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
   const hash = crypto.createHash("sha256").update(text).digest("hex");
   let file = stagedDockerfiles.get(hash);
-  if (file === undefined) {
-    const directory = path.join(os.tmpdir(), `cdktf-cloud-run-dockerfile-${hash}`);
-    file = path.join(directory, "Dockerfile");
-    let current: string | undefined;
-    try {
-      current = fs.readFileSync(file, "utf8");
-    } catch {
-      current = undefined;
-    }
-    if (current !== text) {
-      fs.mkdirSync(directory, { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, text);
-      fs.renameSync(temporary, file);
-    }
+  // Staged earlier in this process: still there unless something cleaned the temporary
+  // directory meanwhile (a long-lived process), in which case it is staged again.
+  if (file === undefined || !fs.existsSync(file)) {
+    file = stageDockerfile(hash, text);
     stagedDockerfiles.set(hash, file);
   }
   return new TerraformAsset(scope, "Dockerfile", {
@@ -556,6 +546,31 @@ function stagedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
     type: AssetType.FILE,
     assetHash: hash.slice(0, 32),
   });
+}
+
+function stageDockerfile(hash: string, text: string): string {
+  const base = userTemporaryDirectory("cdktf-cloud-run-dockerfiles");
+  if (!preparePrivateDirectory(base)) {
+    throw new Error(
+      `cdktf-cloud-run: cannot stage Dockerfiles in ${base}: it must be a directory of the current ` +
+        "user that no other user can write to. Remove it, or set TMPDIR to another directory.",
+    );
+  }
+  const directory = path.join(base, hash);
+  const file = path.join(directory, "Dockerfile");
+  let current: string | undefined;
+  try {
+    current = fs.readFileSync(file, "utf8");
+  } catch {
+    current = undefined;
+  }
+  if (current !== text) {
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, text, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  }
+  return file;
 }
 
 /**

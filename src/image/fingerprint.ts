@@ -1,9 +1,9 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import ignore from "@balena/dockerignore";
 import type { DockerfileContent } from "../dockerfile/dockerfile";
+import { preparePrivateDirectory, userTemporaryDirectory } from "../util/private-directory";
 
 /**
  * What goes into a build-context fingerprint besides the files of the context.
@@ -228,6 +228,8 @@ export class ContextFingerprint {
   private readonly cacheWanted: boolean;
   private cache?: DigestCache;
   private cacheOpened = false;
+  /** The Dockerfile's path as the walk spells it (raw names, joined with the separator). */
+  private readonly dockerfileAbsPath?: string;
 
   private constructor(private readonly options: FingerprintOptions) {
     this.root = path.resolve(options.directory);
@@ -237,6 +239,7 @@ export class ContextFingerprint {
     this.forced = new Set([".dockerignore"]);
     if (options.dockerfilePath !== undefined) {
       this.forced.add(options.dockerfilePath);
+      this.dockerfileAbsPath = `${this.root}${path.sep}${options.dockerfilePath.split("/").join(path.sep)}`;
     }
   }
 
@@ -400,7 +403,9 @@ export class ContextFingerprint {
 
   private hashFile(absPath: string, relPath: string): void {
     const known = this.options.dockerfileContent;
-    if (known !== undefined && relPath === this.options.dockerfilePath) {
+    // Compared by the raw path: a look-alike name in another Unicode form maps to the same
+    // relPath, but is another file.
+    if (known !== undefined && absPath === this.dockerfileAbsPath) {
       this.recordFile(relPath, known.size, known.executable, known.sha256);
       return;
     }
@@ -590,7 +595,7 @@ class DigestCache {
       options.cacheDirectory ?? (process.env[CACHE_DIR_ENV] || defaultCacheDirectory());
     let usable = checkedCacheDirectories.get(directory);
     if (usable === undefined) {
-      usable = prepareCacheDirectory(directory);
+      usable = preparePrivateDirectory(directory);
       checkedCacheDirectories.set(directory, usable);
     }
     if (!usable) {
@@ -676,7 +681,7 @@ class DigestCache {
           fs.writeFileSync(temporary, `${header}\n${body}`, { mode: 0o600 });
         } catch (error) {
           // The directory was removed since it was checked: check (and create) it again.
-          if (errorCode(error) !== "ENOENT" || !prepareCacheDirectory(path.dirname(this.file))) {
+          if (errorCode(error) !== "ENOENT" || !preparePrivateDirectory(path.dirname(this.file))) {
             throw error;
           }
           fs.writeFileSync(temporary, `${header}\n${body}`, { mode: 0o600 });
@@ -748,37 +753,7 @@ function statKey(stat: fs.BigIntStats): string {
 }
 
 function defaultCacheDirectory(): string {
-  let user: string;
-  if (typeof process.getuid === "function") {
-    user = String(process.getuid());
-  } else {
-    try {
-      user = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
-    } catch {
-      user = "user";
-    }
-  }
-  return path.join(os.tmpdir(), `cdktf-cloud-run-fingerprints-${user}`);
-}
-
-/**
- * Creates the cache directory when missing; true when it is a real directory that only the
- * current user can write to.
- */
-function prepareCacheDirectory(directory: string): boolean {
-  try {
-    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const stat = fs.lstatSync(directory);
-    if (!stat.isDirectory()) {
-      return false;
-    }
-    if (typeof process.getuid === "function") {
-      return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
-    }
-    return true;
-  } catch {
-    return false;
-  }
+  return userTemporaryDirectory("cdktf-cloud-run-fingerprints");
 }
 
 /** Compares two strings by the bytes of their UTF-8 encoding. */

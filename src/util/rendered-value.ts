@@ -18,4 +18,9 @@ export class RenderedValue implements IResolvable {
   public toString(): string {
     return Token.asString(this);
   }
+
+  /** What `JSON.stringify` shows before synth, as for a `Lazy`. */
+  public toJSON(): string {
+    return "<unresolved-lazy>";
+  }
 }

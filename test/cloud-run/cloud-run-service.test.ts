@@ -2,6 +2,7 @@ import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import { CloudRunV2ServiceTemplateContainers } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunService, CloudRunServiceProps } from "../../src/cloud-run/cloud-run-service";
 import { CLIENT_IGNORE_CHANGES } from "../../src/cloud-run/defaults";
 import { Probe } from "../../src/cloud-run/probe";
@@ -195,6 +196,16 @@ describe("prop mapping", () => {
       { name: "C", value: "3" },
     ]);
     expect(svc.environmentNames).toEqual(["B", "A", "C"]);
+  });
+
+  test("the environment renders at synth: none is no env block; before synth it shows as a token", () => {
+    const { stack, svc } = service();
+    expect(container(synth(stack)).env).toBeUndefined();
+    const containers = svc.resource.template.containers
+      .internalValue as CloudRunV2ServiceTemplateContainers[];
+    const env = containers[0].env;
+    expect(JSON.stringify({ env })).toBe('{"env":"<unresolved-lazy>"}');
+    expect(Token.isUnresolved(String(env))).toBe(true);
   });
 
   test("HTTP startup and gRPC liveness probes", () => {

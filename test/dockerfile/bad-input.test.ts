@@ -125,6 +125,17 @@ describe("fromFile", () => {
     }
   });
 
+  test("a file over 16 MiB is refused before it is read (a sparse 3 GiB file)", () => {
+    const file = path.join(dir, "huge.Dockerfile");
+    const fd = fs.openSync(file, "w");
+    fs.ftruncateSync(fd, 3 * 1024 * 1024 * 1024);
+    fs.closeSync(fd);
+    expect(() => Dockerfile.fromFile(file)).toThrow(
+      `${file}: is larger than 16 MiB, which no Dockerfile needs; refused.`,
+    );
+    fs.rmSync(file);
+  });
+
   test("a path through a file names the path", () => {
     const file = path.join(dir, "plain-file");
     fs.writeFileSync(file, "FROM debian:13\n");

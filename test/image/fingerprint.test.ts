@@ -208,6 +208,22 @@ describe("ContextFingerprint", () => {
     }
   });
 
+  test("given Dockerfile bytes do not stand for a look-alike name in another Unicode form", () => {
+    const composed = "Dockerfile.\u00e9";
+    const decomposed = "Dockerfile.e\u0301";
+    const dir = context({ ...BASE, [composed]: DOCKERFILE });
+    write(dir, decomposed, "one");
+    if (fs.readdirSync(dir).filter((n) => n.startsWith("Dockerfile.")).length < 2) {
+      return; // a file system that folds Unicode forms: only one file exists
+    }
+    const content = Dockerfile._readFile(path.join(dir, composed)).content;
+    const options = { dockerfilePath: composed, dockerfileContent: content };
+    const before = tag(dir, options);
+    write(dir, decomposed, "two");
+    expect(tag(dir, options)).not.toBe(before);
+    expect(tag(dir, options)).toBe(tag(dir, { dockerfilePath: composed }));
+  });
+
   test("given Dockerfile bytes stand for the file, and only for a regular file at that path", () => {
     const dir = context(BASE);
     const other = { size: 3, executable: false, sha256: "0".repeat(64) };

@@ -4,7 +4,10 @@ import * as path from "path";
 import { CloudRunServiceIamBinding } from "@cdktf/provider-google/lib/cloud-run-service-iam-binding";
 import { CloudRunServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-service-iam-member";
 import { CloudRunService as CloudRunV1Service } from "@cdktf/provider-google/lib/cloud-run-service";
-import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import {
+  CloudRunV2Service,
+  CloudRunV2ServiceTemplateContainers,
+} from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamBinding } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-binding";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { CloudRunV2ServiceIamPolicy } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-policy";
@@ -20,7 +23,7 @@ import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ServiceAccountKey } from "@cdktf/provider-google/lib/service-account-key";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, Lazy, TerraformStack, Testing, Token } from "cdktf";
 import {
   CloudRunApp,
   CloudRunService,
@@ -539,6 +542,31 @@ describe("SEC005 UNPROVEN_NON_ROOT_IMAGE", () => {
     const s = setup();
     s.api.resource.addOverride("template.containers.0.image", "busybox");
     expect(violated(s.stack)).toEqual(["SEC005 Stack/api/Resource"]);
+  });
+
+  test("containers given as a list token are read", () => {
+    const s = setup();
+    const account = new ServiceAccount(s.stack, "sa", { accountId: "listed-runtime" });
+    new CloudRunV2Service(s.stack, "listed", {
+      name: "listed",
+      location: REGION,
+      template: {
+        serviceAccount: account.email,
+        containers: Token.asList(
+          Lazy.anyValue({ produce: () => [{ image: "nginx:1.27" }] }),
+        ) as unknown as CloudRunV2ServiceTemplateContainers[],
+      },
+    });
+    expect(synthError(s.stack)).toContain(
+      `Stack/listed: google_cloud_run_v2_service 'Stack/listed' runs the image "nginx:1.27"`,
+    );
+  });
+
+  test("numbers written into an image string are resolved", () => {
+    const s = setup();
+    const version = Token.asNumber(Lazy.numberValue({ produce: () => 7 }));
+    handWritten(s, "numbered", `nginx:v${version}`);
+    expect(synthError(s.stack)).toContain(`runs the image "nginx:v7"`);
   });
 
   test("a v1 service running the library's image with a dedicated account is accepted", () => {

@@ -119,9 +119,8 @@ export function resolveValue(stack: TerraformStack, value: unknown): unknown {
     return undefined;
   }
   if (typeof value === "string") {
-    if (!Token.isUnresolved(value)) {
-      return value;
-    }
+    // Every string goes through resolution: numbers written into a string (`proj${n}`) and
+    // list tokens are not seen by Token.isUnresolved, and resolution replaces them.
     const memo = resolvedStrings?.stack === stack ? resolvedStrings.values : undefined;
     if (memo?.has(value)) {
       return memo.get(value);
@@ -335,7 +334,9 @@ function bindingsFromJson(text: string): Array<{ role?: string; members: string[
  * resolving the list would drop them.
  */
 function containerFields(stack: TerraformStack, value: unknown): unknown[] {
-  const list = Array.isArray(value) ? value : resolveValue(stack, value);
+  // A list token (`Token.asList(...)`) is an array too: it is resolved as a whole.
+  const list =
+    Array.isArray(value) && !Token.isUnresolved(value) ? value : resolveValue(stack, value);
   if (!Array.isArray(list)) {
     return [];
   }

@@ -1,0 +1,44 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/**
+ * `<os.tmpdir()>/<prefix>-<uid>` (the user name where there are no uids): a directory of the
+ * current user in the temporary directory.
+ * @internal
+ */
+export function userTemporaryDirectory(prefix: string): string {
+  let user: string;
+  if (typeof process.getuid === "function") {
+    user = String(process.getuid());
+  } else {
+    try {
+      user = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
+    } catch {
+      user = "user";
+    }
+  }
+  return path.join(os.tmpdir(), `${prefix}-${user}`);
+}
+
+/**
+ * Creates `directory` (mode 0700) when missing; true when it is a real directory (not a
+ * symlink) that only the current user can write to, so that what the library leaves there
+ * cannot be changed by other users.
+ * @internal
+ */
+export function preparePrivateDirectory(directory: string): boolean {
+  try {
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(directory);
+    if (!stat.isDirectory()) {
+      return false;
+    }
+    if (typeof process.getuid === "function") {
+      return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

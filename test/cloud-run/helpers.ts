@@ -1,7 +1,6 @@
 import * as path from "path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
-import { IConstruct } from "constructs";
 import { ContainerImage } from "../../src/image/container-image";
 import { DockerRepository } from "../../src/image/docker-repository";
 
@@ -53,11 +52,4 @@ export function container(json: Json): Json {
   return only(json, "google_cloud_run_v2_service").template.containers[0];
 }
 
-/** Warning annotations on a construct and below. */
-export function warnings(scope: IConstruct): string[] {
-  return scope.node
-    .findAll()
-    .flatMap((c) => c.node.metadata)
-    .filter((m) => m.type === "@cdktf/warn")
-    .map((m) => String(m.data));
-}
+export { warnings } from "../support/annotations";

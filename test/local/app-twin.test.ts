@@ -1,10 +1,10 @@
 import * as path from "path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { App, Lazy, Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
-import { IConstruct } from "constructs";
 import { CloudRunApp, CloudRunAppProps } from "../../src/cloud-run/cloud-run-app";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { LocalService } from "../../src/local/local-service";
+import { warnings } from "../support/annotations";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -43,14 +43,6 @@ function container(json: Json): Json {
   const all = Object.values(json.resource?.docker_container ?? {});
   expect(all).toHaveLength(1);
   return all[0];
-}
-
-function warnings(scope: IConstruct): string[] {
-  return scope.node
-    .findAll()
-    .flatMap((c) => c.node.metadata)
-    .filter((m) => m.type === "@cdktf/warn")
-    .map((m) => String(m.data));
 }
 
 describe("CloudRunApp.local", () => {

@@ -2,13 +2,13 @@ import * as path from "path";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { App, Lazy, Testing, TerraformStack, TerraformVariable } from "cdktf";
-import { IConstruct } from "constructs";
 import * as fc from "fast-check";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { ContainerImage } from "../../src/image/container-image";
 import { DockerRepository } from "../../src/image/docker-repository";
 import { LocalService, LocalServiceProps } from "../../src/local/local-service";
 import { RestartPolicy } from "../../src/local/restart-policy";
+import { warnings } from "../support/annotations";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -47,14 +47,6 @@ function container(json: Json): Json {
   const all = Object.values(json.resource?.docker_container ?? {});
   expect(all).toHaveLength(1);
   return all[0];
-}
-
-function warnings(scope: IConstruct): string[] {
-  return scope.node
-    .findAll()
-    .flatMap((c) => c.node.metadata)
-    .filter((m) => m.type === "@cdktf/warn")
-    .map((m) => String(m.data));
 }
 
 function googleKeys(json: Json): string[] {

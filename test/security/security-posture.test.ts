@@ -34,6 +34,7 @@ import {
   PostureRule,
   SecurityPosture,
 } from "../../src";
+import { warnings } from "../support/annotations";
 import { tempDir as newTempDir } from "../support/temp";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
@@ -86,14 +87,6 @@ function violated(stack: TerraformStack): string[] {
     .findings()
     .filter((f) => !f.acknowledged)
     .map((f) => `${f.rule} ${f.path}`);
-}
-
-function warningsOf(stack: TerraformStack): string[] {
-  return stack.node
-    .findAll()
-    .flatMap((c) => c.node.metadata)
-    .filter((m) => m.type === "@cdktf/warn")
-    .map((m) => String(m.data));
 }
 
 /** A hand-written Cloud Run v2 service with a dedicated account running the library's image. */
@@ -593,8 +586,8 @@ describe("acknowledge", () => {
     );
     expect(synthError(s.stack)).toBe("");
     expect(synthError(s.stack)).toBe("");
-    const warnings = warningsOf(s.stack).filter((w) => w.includes("SEC003"));
-    expect(warnings).toEqual([
+    const sec003 = warnings(s.stack).filter((w) => w.includes("SEC003"));
+    expect(sec003).toEqual([
       '[SEC003 SERVICE_ACCOUNT_KEY] Stack/key: creates a service account key (google_service_account_key) for "ci@p.iam.gserviceaccount.com": a long-lived credential that can leak and never expires by itself. Acknowledged: The legacy CI runner needs a key until it moves to Workload Identity Federation.',
     ]);
     const key = s.stack.node.findChild("key");

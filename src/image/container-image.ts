@@ -269,7 +269,7 @@ export class ContainerImage extends Construct {
     // outside the context is read from the working directory and added to the build context by
     // the provider, which works whatever the layout. It also means the image is built from
     // exactly the text that was proven to run as non-root.
-    const dockerfileForBuild = stagedDockerfileAsset(this, this.dockerfile.render()).path;
+    const dockerfileForBuild = stagedDockerfileAsset(stack, this.dockerfile.render()).path;
 
     const provider = dockerProviderFor(this, this.repository?.registryHost);
     const imageBase =
@@ -526,14 +526,26 @@ function checkOutputOutsideContext(
 /** The Dockerfiles this process has staged, by the sha256 of their text. */
 const stagedDockerfiles = new Map<string, string>();
 
+/** The construct id of a stack's asset for one Dockerfile text (by its sha256). */
+const DOCKERFILE_ASSET_PREFIX = "cdktf-cloud-run-dockerfile-";
+
 /**
- * Writes the Dockerfile to build to a private directory of the current user (mode 0700, in the
- * temporary directory), named by its content hash, and declares it as a Terraform asset, so that
- * synth copies it to `<stack directory>/assets/...` and the build refers to it by a relative
- * path. Other users cannot change the staged text between this check and the copy.
+ * The asset of the Dockerfile to build: one per stack and Dockerfile text, shared by every image
+ * of the stack built from that text (services generated from one template, or one generated
+ * Dockerfile, are copied into the synth output once).
+ *
+ * The text is written to a private directory of the current user (mode 0700, in the temporary
+ * directory), named by its content hash, and declared as a Terraform asset, so that synth copies
+ * it to `<stack directory>/assets/...` and the build refers to it by a relative path. Other users
+ * cannot change the staged text between this check and the copy.
  */
-function stagedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
+function stagedDockerfileAsset(stack: TerraformStack, text: string): TerraformAsset {
   const hash = crypto.createHash("sha256").update(text).digest("hex");
+  const id = `${DOCKERFILE_ASSET_PREFIX}${hash.slice(0, 16)}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof TerraformAsset) {
+    return existing;
+  }
   let file = stagedDockerfiles.get(hash);
   // Staged earlier in this process: still there unless something cleaned the temporary
   // directory meanwhile (a long-lived process), in which case it is staged again.
@@ -541,7 +553,7 @@ function stagedDockerfileAsset(scope: Construct, text: string): TerraformAsset {
     file = stageDockerfile(hash, text);
     stagedDockerfiles.set(hash, file);
   }
-  return new TerraformAsset(scope, "Dockerfile", {
+  return new TerraformAsset(stack, id, {
     path: file,
     type: AssetType.FILE,
     assetHash: hash.slice(0, 32),

@@ -362,6 +362,66 @@ describe("ContainerImage", () => {
     );
   });
 
+  describe("staged Dockerfile", () => {
+    /** Every file below `<outdir>/stacks/<stack>/assets`, relative to the stack directory. */
+    function stagedFiles(outdir: string, stackName: string): string[] {
+      const stackDir = path.join(outdir, "stacks", stackName);
+      const found: string[] = [];
+      const visit = (dir: string): void => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) {
+            visit(full);
+          } else {
+            found.push(path.relative(stackDir, full).split(path.sep).join("/"));
+          }
+        }
+      };
+      visit(path.join(stackDir, "assets"));
+      return found.sort();
+    }
+
+    test("is copied once per stack for images built from the same text", () => {
+      const other = `${NONROOT}# another service\n`;
+      const contexts = [fixture(), fixture(), fixture({ Dockerfile: other })];
+      const outdir = tempDir("image-outdir-");
+      const app = new App({ outdir });
+      const stack = new TerraformStack(app, "stack");
+      const nested = new TerraformStack(app, "other");
+      contexts.forEach((directory, index) => {
+        new ContainerImage(stack, `Image${index}`, { directory, imageName: `api${index}` });
+      });
+      new ContainerImage(nested, "Image", { directory: contexts[0], imageName: "api" });
+      app.synth();
+
+      const json = JSON.parse(
+        fs.readFileSync(path.join(outdir, "stacks", "stack", "cdk.tf.json"), "utf8"),
+      );
+      const paths = [0, 1, 2].map(
+        (index) =>
+          Object.values(json.resource.docker_image as { [id: string]: TfJson }).find(
+            (image) => image.name === `api${index}:${image.triggers.fingerprint}`,
+          ).build.dockerfile,
+      );
+      expect(paths[0]).toBe(paths[1]);
+      expect(paths[2]).not.toBe(paths[0]);
+      // One file per distinct text, each holding that text.
+      expect(stagedFiles(outdir, "stack")).toEqual([...new Set(paths)].sort());
+      const read = (stackName: string, rel: string): string =>
+        fs.readFileSync(path.join(outdir, "stacks", stackName, ...rel.split("/")), "utf8");
+      expect(read("stack", paths[0])).toBe(NONROOT);
+      expect(read("stack", paths[2])).toBe(other);
+
+      // Another stack has its own working directory, so its own copy.
+      const otherJson = JSON.parse(
+        fs.readFileSync(path.join(outdir, "stacks", "other", "cdk.tf.json"), "utf8"),
+      );
+      const otherPath = only(otherJson, "docker_image").build.dockerfile;
+      expect(stagedFiles(outdir, "other")).toEqual([otherPath]);
+      expect(read("other", otherPath)).toBe(NONROOT);
+    });
+  });
+
   describe("generated Dockerfile", () => {
     test("is written under the stack's assets, referenced by a relative path", () => {
       const directory = fixture({ Dockerfile: ROOT });

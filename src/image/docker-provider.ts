@@ -70,15 +70,30 @@ function declareDockerProvider(stack: TerraformStack): DockerProvider {
   return provider;
 }
 
+/**
+ * The default (unaliased) docker provider found in each stack. Once found it stays the answer:
+ * constructs are not removed, and the library never declares its own next to it. Without this,
+ * every image of a stack with the user's provider would walk the whole tree (quadratic).
+ */
+const defaultProviders = new WeakMap<TerraformStack, DockerProvider>();
+
 function findDockerProvider(stack: TerraformStack): DockerProvider | undefined {
   const own = stack.node.tryFindChild(PROVIDER_ID);
   if (isDockerProvider(own)) {
     return own;
   }
+  const known = defaultProviders.get(stack);
+  if (known !== undefined) {
+    return known;
+  }
   const found = stack.node
     .findAll()
     .filter((c): c is DockerProvider => isDockerProvider(c) && TerraformStack.of(c) === stack);
-  return found.find((p) => p.alias === undefined) ?? found[0];
+  const unaliased = found.find((p) => p.alias === undefined);
+  if (unaliased !== undefined) {
+    defaultProviders.set(stack, unaliased);
+  }
+  return unaliased ?? found[0];
 }
 
 function ensureRegistryAuth(provider: DockerProvider, registryHost: string): void {

@@ -100,6 +100,30 @@ describe("dockerProviderFor", () => {
     expect(dockerProviderFor(stack)).toBe(plain);
   });
 
+  test("finds the user's default provider once per stack, not once per image", () => {
+    const stack = setup();
+    const aliased = new DockerProvider(stack, "aliased", { alias: "remote" });
+    // Only an aliased one so far: not remembered, so a default declared later is preferred.
+    expect(dockerProviderFor(stack)).toBe(aliased);
+    const plain = new DockerProvider(new Construct(stack, "Nested"), "plain", {});
+    const findAll = jest.spyOn(stack.node, "findAll");
+    const lookUp = (from: number): DockerProvider[] =>
+      [0, 1, 2, 3].map((i) =>
+        dockerProviderFor(
+          new Construct(stack, `Service${from + i}`),
+          "europe-west1-docker.pkg.dev",
+        ),
+      );
+    expect(new Set(lookUp(0))).toEqual(new Set([plain]));
+    // One walk for the provider, one for the google_client_config of the new registry host.
+    expect(findAll).toHaveBeenCalledTimes(2);
+    expect(new Set(lookUp(4))).toEqual(new Set([plain]));
+    expect(findAll).toHaveBeenCalledTimes(2);
+    // Another stack looks for its own.
+    const other = setup();
+    expect(dockerProviderFor(other)).not.toBe(plain);
+  });
+
   test("a token registry_auth is left alone with a warning", () => {
     const stack = setup();
     const user = new DockerProvider(stack, "docker", {

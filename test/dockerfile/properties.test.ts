@@ -1,3 +1,5 @@
+import { DockerfileParser } from "dockerfile-ast";
+import { validate } from "dockerfile-utils";
 import fc from "fast-check";
 import { Dockerfile, RuntimeUser } from "../../src";
 
@@ -222,6 +224,29 @@ describe("formatting never changes the analysis", () => {
         }
       }),
       { seed: 5, numRuns: 300 },
+    );
+  });
+});
+
+describe("CR007 reuses the parsed syntax tree", () => {
+  test("its findings are exactly what dockerfile-utils validate() reports for the text", () => {
+    const parse = DockerfileParser.parse;
+    fc.assert(
+      fc.property(dockerfileModel, noise, (model, n) => {
+        const text = noisy(model, n);
+        // Findings are ordered by line; compare as sorted lists.
+        const sorted = (list: string[]) => [...list].sort();
+        const expected = validate(text).map(
+          (d) => `Line ${d.range.start.line + 1}: ${d.message} (dockerfile-utils).`,
+        );
+        const found = Dockerfile.parse(text)
+          .findings.filter((f) => f.ruleId === "CR007")
+          .map((f) => f.message);
+        expect(sorted(found)).toEqual(sorted(expected));
+        // The parser is itself again after the analysis.
+        expect(DockerfileParser.parse).toBe(parse);
+      }),
+      { seed: 4321, numRuns: 200 },
     );
   });
 });

@@ -104,15 +104,23 @@ function fingerprintContext({
   return { base, context, targetStore, targetInContext: path.join(context, "target") };
 }
 
-/** `count` small service contexts (a Dockerfile and a small file each) for the synth benchmark. */
-function serviceContexts(count) {
-  const base = path.join(TMP, "synth", "contexts");
+/**
+ * `count` small service contexts (a Dockerfile and a small file each) for the synth benchmark.
+ * By default every context has the same Dockerfile text, as services made from one template do;
+ * with `distinctDockerfiles` each one's Dockerfile differs (a `LABEL` naming the service), so no
+ * two share an analysis or a staged copy.
+ */
+function serviceContexts(count, { distinctDockerfiles = false } = {}) {
+  const base = path.join(TMP, "synth", distinctDockerfiles ? "contexts-distinct" : "contexts");
   const dirs = [];
   for (let i = 1; i <= count; i++) {
     const dir = path.join(base, `svc-${i}`);
+    const dockerfile = distinctDockerfiles
+      ? DOCKERFILE.replace("\n", `\nLABEL service="svc-${i}"\n`)
+      : DOCKERFILE;
     if (!fs.existsSync(path.join(dir, "server"))) {
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, "Dockerfile"), DOCKERFILE);
+      fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile);
       fs.writeFileSync(path.join(dir, "server"), content(900000 + i, 4096));
     }
     dirs.push(dir);

@@ -41,6 +41,8 @@ const {
 
 const SECTIONS = ["import", "synth", "fingerprint", "cache", "example"];
 const SYNTH_SIZES = [1, 10, 50, 100];
+/** Services in the synth point where every service has its own Dockerfile text. */
+const DISTINCT_SERVICES = 50;
 
 const TARGETS = {
   importTime: 1.1,
@@ -240,49 +242,70 @@ function benchSynth(runs) {
   }
   const samples = {};
   const pairRatios = {};
+  // lib and hand run back to back (alternating which goes first), so that both see the same
+  // machine load; the ratio is the median of the pairs' ratios.
+  const runPair = (run, regime, list, key) => {
+    const order = run % 2 === 0 ? ["lib", "hand"] : ["hand", "lib"];
+    const pair = {};
+    for (const mode of order) {
+      const outdir = path.join(outBase, `${mode}-${key}`);
+      const sample = runChild(
+        "synth.js",
+        { mode, lib: LIB, contexts: list, outdir, warmYoungGeneration: regime.warmYoungGeneration },
+        { nodeArgs: regime.nodeArgs },
+      );
+      fs.rmSync(outdir, { recursive: true, force: true });
+      (samples[`${regime.id}-${mode}-${key}`] ??= []).push(sample);
+      pair[mode] = sample.ms;
+    }
+    (pairRatios[`${regime.id}-${key}`] ??= []).push(pair.lib / pair.hand);
+  };
   for (let run = 0; run < runs; run++) {
     for (const regime of SYNTH_REGIMES) {
       for (const n of SYNTH_SIZES) {
-        // lib and hand run back to back (alternating which goes first), so that both see the
-        // same machine load; the ratio is the median of the pairs' ratios.
-        const order = run % 2 === 0 ? ["lib", "hand"] : ["hand", "lib"];
-        const pair = {};
-        for (const mode of order) {
-          const outdir = path.join(outBase, `${mode}-${n}`);
-          const sample = runChild(
-            "synth.js",
-            {
-              mode,
-              lib: LIB,
-              contexts: contexts.slice(0, n),
-              outdir,
-              warmYoungGeneration: regime.warmYoungGeneration,
-            },
-            { nodeArgs: regime.nodeArgs },
-          );
-          fs.rmSync(outdir, { recursive: true, force: true });
-          (samples[`${regime.id}-${mode}-${n}`] ??= []).push(sample);
-          pair[mode] = sample.ms;
-        }
-        (pairRatios[`${regime.id}-${n}`] ??= []).push(pair.lib / pair.hand);
+        runPair(run, regime, contexts.slice(0, n), n);
       }
     }
   }
+
+  // The same number of services, each with its own Dockerfile text: nothing is shared between
+  // them (one analysis and one staged copy per service), in the regime the target applies to.
+  const distinctContexts = serviceContexts(DISTINCT_SERVICES, { distinctDockerfiles: true });
+  const primary = SYNTH_REGIMES[0];
+  log(
+    `synth: ${DISTINCT_SERVICES} services with distinct Dockerfiles (${primary.id}); ${runs} runs`,
+  );
+  for (const mode of ["lib", "hand"]) {
+    const outdir = path.join(outBase, `${mode}-distinct-warm`);
+    runChild("synth.js", { mode, lib: LIB, contexts: distinctContexts, outdir });
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  for (let run = 0; run < runs; run++) {
+    runPair(run, primary, distinctContexts, "distinct");
+  }
+  const summary = (list) => ({
+    ms: median(list.map((s) => s.ms)),
+    constructMs: median(list.map((s) => s.constructMs)),
+    synthMs: median(list.map((s) => s.synthMs)),
+    cpuMs: median(list.map((s) => s.cpuMs)),
+    minorFaults: median(list.map((s) => s.minorFaults)),
+    maxRssMb: median(list.map((s) => s.maxRss / MB)),
+    samplesMs: list.map((s) => Math.round(s.ms)),
+  });
+  const distinct = {
+    n: DISTINCT_SERVICES,
+    regime: primary.id,
+    label: primary.label,
+    lib: summary(samples[`${primary.id}-lib-distinct`]),
+    hand: summary(samples[`${primary.id}-hand-distinct`]),
+    ratio: median(pairRatios[`${primary.id}-distinct`]),
+  };
   const regimes = {};
   for (const regime of SYNTH_REGIMES) {
     const points = SYNTH_SIZES.map((n) => {
       const point = { n };
       for (const mode of ["lib", "hand"]) {
-        const list = samples[`${regime.id}-${mode}-${n}`];
-        point[mode] = {
-          ms: median(list.map((s) => s.ms)),
-          constructMs: median(list.map((s) => s.constructMs)),
-          synthMs: median(list.map((s) => s.synthMs)),
-          cpuMs: median(list.map((s) => s.cpuMs)),
-          minorFaults: median(list.map((s) => s.minorFaults)),
-          maxRssMb: median(list.map((s) => s.maxRss / MB)),
-          samplesMs: list.map((s) => Math.round(s.ms)),
-        };
+        point[mode] = summary(samples[`${regime.id}-${mode}-${n}`]);
       }
       point.ratio = median(pairRatios[`${regime.id}-${n}`]);
       return point;
@@ -306,7 +329,7 @@ function benchSynth(runs) {
       growth,
     };
   }
-  return { runs, regimes };
+  return { runs, regimes, distinct };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,6 +584,16 @@ function buildReport(results) {
           : "",
       ]);
     }
+  }
+  if (synth?.distinct !== undefined) {
+    const d = synth.distinct;
+    rows.push([
+      `Synth (${d.label}): ${d.n} CloudRunApps, each its own Dockerfile text, vs hand-written`,
+      `${fixed(d.lib.ms)} ms vs ${fixed(d.hand.ms)} ms`,
+      `${fixed(d.lib.maxRssMb)} vs ${fixed(d.hand.maxRssMb)} MB`,
+      `${fixed(d.ratio, 2)}×`,
+      "",
+    ]);
   }
   const fp = results.fingerprint;
   if (fp !== undefined) {

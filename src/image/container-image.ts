@@ -1,20 +1,19 @@
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
-import { Annotations, App, AssetType, TerraformAsset, TerraformStack } from "cdktf";
+import { Annotations, App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Dockerfile, DockerfileContent } from "../dockerfile/dockerfile";
 import { findStageByName } from "../dockerfile/internal/model";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
 import { C_IDENTIFIER, sanitizeName } from "../util/names";
-import { preparePrivateDirectory, userTemporaryDirectory } from "../util/private-directory";
 import { describeValue, invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
 import { ContextFingerprint } from "./fingerprint";
 import { checkImageName } from "./names";
+import { StagedDockerfiles } from "./staged-dockerfiles";
 import { SecurityPosture } from "../security/security-posture";
 
 /**
@@ -261,15 +260,15 @@ export class ContainerImage extends Construct {
     const stackDirectory = path.resolve(App.of(this).outdir, "stacks", stack.node.id);
     checkOutputOutsideContext(owner, stackDirectory, directory, props.directory);
     const contextPath = relativePath(owner, stackDirectory, directory);
-    // The build always uses the Dockerfile text analysed above, staged as an asset in the stack's
-    // output directory, outside the build context. Docker provider 3.6.2 resolves a relative
+    // The build always uses the Dockerfile text analysed above, written into the stack's output
+    // directory at synth, outside the build context. Docker provider 3.6.2 resolves a relative
     // `build.dockerfile` against Terraform's working directory to decide whether it lies inside
     // the context, but then hands a path inside the context to the daemon unchanged, where it is
     // read relative to the context: no single relative path is right for both. A Dockerfile
     // outside the context is read from the working directory and added to the build context by
     // the provider, which works whatever the layout. It also means the image is built from
     // exactly the text that was proven to run as non-root.
-    const dockerfileForBuild = stagedDockerfileAsset(stack, this.dockerfile.render()).path;
+    const dockerfileForBuild = StagedDockerfiles.of(stack).add(this.dockerfile.render());
 
     const provider = dockerProviderFor(this, this.repository?.registryHost);
     const imageBase =
@@ -521,68 +520,6 @@ function checkOutputOutsideContext(
       directoryProp,
     );
   }
-}
-
-/** The Dockerfiles this process has staged, by the sha256 of their text. */
-const stagedDockerfiles = new Map<string, string>();
-
-/** The construct id of a stack's asset for one Dockerfile text (by its sha256). */
-const DOCKERFILE_ASSET_PREFIX = "cdktf-cloud-run-dockerfile-";
-
-/**
- * The asset of the Dockerfile to build: one per stack and Dockerfile text, shared by every image
- * of the stack built from that text (services generated from one template, or one generated
- * Dockerfile, are copied into the synth output once).
- *
- * The text is written to a private directory of the current user (mode 0700, in the temporary
- * directory), named by its content hash, and declared as a Terraform asset, so that synth copies
- * it to `<stack directory>/assets/...` and the build refers to it by a relative path. Other users
- * cannot change the staged text between this check and the copy.
- */
-function stagedDockerfileAsset(stack: TerraformStack, text: string): TerraformAsset {
-  const hash = crypto.createHash("sha256").update(text).digest("hex");
-  const id = `${DOCKERFILE_ASSET_PREFIX}${hash.slice(0, 16)}`;
-  const existing = stack.node.tryFindChild(id);
-  if (existing instanceof TerraformAsset) {
-    return existing;
-  }
-  let file = stagedDockerfiles.get(hash);
-  // Staged earlier in this process: still there unless something cleaned the temporary
-  // directory meanwhile (a long-lived process), in which case it is staged again.
-  if (file === undefined || !fs.existsSync(file)) {
-    file = stageDockerfile(hash, text);
-    stagedDockerfiles.set(hash, file);
-  }
-  return new TerraformAsset(stack, id, {
-    path: file,
-    type: AssetType.FILE,
-    assetHash: hash.slice(0, 32),
-  });
-}
-
-function stageDockerfile(hash: string, text: string): string {
-  const base = userTemporaryDirectory("cdktf-cloud-run-dockerfiles");
-  if (!preparePrivateDirectory(base)) {
-    throw new Error(
-      `cdktf-cloud-run: cannot stage Dockerfiles in ${base}: it must be a directory of the current ` +
-        "user that no other user can write to. Remove it, or set TMPDIR to another directory.",
-    );
-  }
-  const directory = path.join(base, hash);
-  const file = path.join(directory, "Dockerfile");
-  let current: string | undefined;
-  try {
-    current = fs.readFileSync(file, "utf8");
-  } catch {
-    current = undefined;
-  }
-  if (current !== text) {
-    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, text, { mode: 0o600 });
-    fs.renameSync(temporary, file);
-  }
-  return file;
 }
 
 /**

@@ -8,17 +8,25 @@ import * as path from "path";
  * @internal
  */
 export function userTemporaryDirectory(prefix: string): string {
-  let user: string;
-  if (typeof process.getuid === "function") {
-    user = String(process.getuid());
-  } else {
-    try {
-      user = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
-    } catch {
-      user = "user";
+  return path.join(os.tmpdir(), `${prefix}-${currentUser()}`);
+}
+
+let userName: string | undefined;
+
+/** The uid, or the user name where there are no uids (looked up once per process). */
+function currentUser(): string {
+  if (userName === undefined) {
+    if (typeof process.getuid === "function") {
+      userName = String(process.getuid());
+    } else {
+      try {
+        userName = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
+      } catch {
+        userName = "user";
+      }
     }
   }
-  return path.join(os.tmpdir(), `${prefix}-${user}`);
+  return userName;
 }
 
 /**
@@ -29,8 +37,12 @@ export function userTemporaryDirectory(prefix: string): string {
  */
 export function preparePrivateDirectory(directory: string): boolean {
   try {
-    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const stat = fs.lstatSync(directory);
+    // Usually there already: one lstat then, instead of mkdir, stat and lstat.
+    let stat = fs.lstatSync(directory, { throwIfNoEntry: false });
+    if (stat === undefined) {
+      fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+      stat = fs.lstatSync(directory);
+    }
     if (!stat.isDirectory()) {
       return false;
     }

@@ -271,7 +271,7 @@ describe("ContainerImage", () => {
     expect(fs.readFileSync(staged, "utf8")).toBe(NONROOT);
   });
 
-  /** Runs `body` with the temporary directory (and so the staging directory) moved. */
+  /** Runs `body` with the temporary directory moved. */
   function withTmpdir(body: (tmp: string) => void): void {
     const tmp = tempDir("image-tmpdir-");
     const moved = globalThis as { imageTestTmpdir?: string };
@@ -283,72 +283,44 @@ describe("ContainerImage", () => {
     }
   }
 
-  /** A non-root Dockerfile no other test stages (staging is keyed by the text). */
-  function uniqueNonRoot(): string {
-    return `${NONROOT}# ${process.hrtime.bigint()}\n`;
-  }
-
-  const posixOwnership = typeof process.getuid === "function" ? test : test.skip;
-
-  posixOwnership("Dockerfiles are staged in a directory only the current user can write to", () => {
+  test("the Dockerfile is written from the analysed text, never through a shared directory", () => {
     withTmpdir((tmp) => {
-      const text = uniqueNonRoot();
-      const app = new App({ outdir: tempDir("image-staged-") });
-      const image = new ContainerImage(new TerraformStack(app, "stack"), "Image", {
+      const directory = fixture();
+      const outdir = tempDir("image-staged-");
+      const app = new App({ outdir });
+      const image = new ContainerImage(new TerraformStack(app, "stack"), "Image", { directory });
+      // Edited after the analysis: the build still uses the analysed (non-root) text.
+      fs.writeFileSync(path.join(directory, "Dockerfile"), ROOT);
+      app.synth();
+      const stackDir = path.join(outdir, "stacks", "stack");
+      const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+      const staged = path.join(stackDir, only(json, "docker_image").build.dockerfile);
+      expect(fs.readFileSync(staged, "utf8")).toBe(image.dockerfile.render());
+      expect(image.dockerfile.render()).toBe(NONROOT);
+      // Nothing of the library's in the temporary directory (the test's own temp dirs are there).
+      expect(fs.readdirSync(tmp).filter((e) => e.startsWith("cdktf-cloud-run"))).toEqual([]);
+    });
+  });
+
+  test("a synth replaces the Dockerfiles an earlier synth wrote", () => {
+    const outdir = tempDir("image-staged-");
+    const synthWith = (text: string): string => {
+      const app = new App({ outdir });
+      new ContainerImage(new TerraformStack(app, "stack"), "Image", {
         directory: fixture({ Dockerfile: text }),
+        imageName: "api",
       });
       app.synth();
-      const base = path.join(tmp, `cdktf-cloud-run-dockerfiles-${process.getuid!()}`);
-      expect(fs.statSync(base).mode & 0o777).toBe(0o700);
-      const staged = fs.readdirSync(base).map((hash) => path.join(base, hash, "Dockerfile"));
-      expect(staged.map((f) => fs.readFileSync(f, "utf8"))).toEqual([image.dockerfile.render()]);
-      expect(fs.statSync(staged[0]).mode & 0o077).toBe(0);
-    });
-  });
-
-  posixOwnership("a staging directory others can write to is refused with the way out", () => {
-    withTmpdir((tmp) => {
-      const base = path.join(tmp, `cdktf-cloud-run-dockerfiles-${process.getuid!()}`);
-      fs.mkdirSync(base, { mode: 0o700 });
-      fs.chmodSync(base, 0o777);
-      const stack = new TerraformStack(Testing.app(), "stack");
-      expect(
-        () =>
-          new ContainerImage(stack, "Image", {
-            directory: fixture({ Dockerfile: uniqueNonRoot() }),
-          }),
-      ).toThrow(
-        `cdktf-cloud-run: cannot stage Dockerfiles in ${base}: it must be a directory of the current user that no other user can write to. Remove it, or set TMPDIR to another directory.`,
-      );
-    });
-  });
-
-  test("a staged Dockerfile removed by a temp cleaner is staged again by the next synth", () => {
-    withTmpdir((tmp) => {
-      const directory = fixture({ Dockerfile: uniqueNonRoot() });
-      const first = new App({ outdir: tempDir("image-staged-") });
-      new ContainerImage(new TerraformStack(first, "stack"), "Image", { directory });
-      first.synth();
-      const staging = fs
-        .readdirSync(tmp)
-        .filter((e) => e.startsWith("cdktf-cloud-run-dockerfiles-"));
-      expect(staging).toHaveLength(1);
-      fs.rmSync(path.join(tmp, staging[0]), { recursive: true, force: true });
-      const outdir = tempDir("image-staged-");
-      const second = new App({ outdir });
-      new ContainerImage(new TerraformStack(second, "stack"), "Image", { directory });
-      expect(() => second.synth()).not.toThrow();
-      const json = JSON.parse(
-        fs.readFileSync(path.join(outdir, "stacks", "stack", "cdk.tf.json"), "utf8"),
-      );
-      const staged = path.join(
-        outdir,
-        "stacks",
-        "stack",
-        only(json, "docker_image").build.dockerfile,
-      );
-      expect(fs.readFileSync(staged, "utf8")).toContain("USER 65532:65532");
-    });
+      const stackDir = path.join(outdir, "stacks", "stack");
+      const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+      return only(json, "docker_image").build.dockerfile;
+    };
+    const first = synthWith(NONROOT);
+    const second = synthWith(`${NONROOT}# changed\n`);
+    expect(second).not.toBe(first);
+    const stackDir = path.join(outdir, "stacks", "stack");
+    expect(fs.existsSync(path.join(stackDir, first))).toBe(false);
+    expect(fs.readFileSync(path.join(stackDir, second), "utf8")).toBe(`${NONROOT}# changed\n`);
   });
 
   test("a build context that contains the synth output is refused", () => {

@@ -1,8 +1,6 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { NodeDistrolessOptions, RustCargoChefOptions } from "./generator-options";
-import { renderNodeDistroless } from "./generators/node-distroless";
-import { renderRustCargoChef } from "./generators/rust-cargo-chef";
 import {
   Analysis,
   DockerfileInputError,
@@ -242,7 +240,11 @@ export class Dockerfile {
    * Invalid options throw an `Error` naming the option and the value.
    */
   public static rustCargoChef(options: RustCargoChefOptions = {}): Dockerfile {
-    return Dockerfile.create(renderRustCargoChef(options ?? {}), "Dockerfile.rustCargoChef()", {});
+    return Dockerfile.create(
+      loadGenerator("rust-cargo-chef").renderRustCargoChef(options ?? {}),
+      "Dockerfile.rustCargoChef()",
+      {},
+    );
   }
 
   /**
@@ -255,7 +257,7 @@ export class Dockerfile {
    */
   public static nodeDistroless(options: NodeDistrolessOptions = {}): Dockerfile {
     return Dockerfile.create(
-      renderNodeDistroless(options ?? {}),
+      loadGenerator("node-distroless").renderNodeDistroless(options ?? {}),
       "Dockerfile.nodeDistroless()",
       {},
     );
@@ -403,4 +405,16 @@ export class Dockerfile {
         `is not proven to run as a non-root user: ${this.runtimeUser.reason} ${NON_ROOT_FIX}`,
     );
   }
+}
+
+/**
+ * A Dockerfile generator module, loaded on first use: most programs build their own Dockerfiles,
+ * and these modules (and the option validation they share) would otherwise load at import.
+ */
+function loadGenerator(name: "rust-cargo-chef"): typeof import("./generators/rust-cargo-chef");
+function loadGenerator(name: "node-distroless"): typeof import("./generators/node-distroless");
+function loadGenerator(name: string): unknown {
+  return name === "rust-cargo-chef"
+    ? require("./generators/rust-cargo-chef")
+    : require("./generators/node-distroless");
 }

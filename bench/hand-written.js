@@ -3,7 +3,8 @@
  * The baseline of the synth benchmark: the resources, data source and providers that N
  * `CloudRunApp`s sharing one `DockerRepository` synthesize, written by hand with the raw
  * provider classes (deep imports) and one fixed image tag. It mirrors what the library emits
- * field by field (and stages each Dockerfile as an asset, as the library does); the runner
+ * field by field, and copies each service's Dockerfile into the stack's output as an asset, as a
+ * hand-written stack must (the library writes one file per distinct Dockerfile text); the runner
  * checks that both produce the same resource types, counts and field structure.
  */
 const path = require("path");

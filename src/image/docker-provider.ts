@@ -71,9 +71,10 @@ function declareDockerProvider(stack: TerraformStack): DockerProvider {
 }
 
 /**
- * The default (unaliased) docker provider found in each stack. Once found it stays the answer:
- * constructs are not removed, and the library never declares its own next to it. Without this,
- * every image of a stack with the user's provider would walk the whole tree (quadratic).
+ * The default (unaliased) docker provider found in each stack. Once found it stays the answer
+ * (the library never declares its own next to it), so that the images of a stack with the
+ * user's provider do not each walk the whole tree (quadratic). A provider removed from the tree
+ * or given an alias after the first image is not noticed.
  */
 const defaultProviders = new WeakMap<TerraformStack, DockerProvider>();
 

@@ -8,6 +8,8 @@ import { Construct } from "constructs";
 const ID = "cdktf-cloud-run-dockerfiles";
 /** The folder of the stack's working directory the Dockerfiles are written to. */
 const FOLDER = `assets/${ID}`;
+/** Where a stack keeps its staged Dockerfiles (shared by copies of this library). */
+const STAGED_KEY = Symbol.for("cdktf-cloud-run.StagedDockerfiles");
 
 /**
  * The Dockerfile texts a stack's images are built from, written into the stack's working
@@ -18,25 +20,33 @@ const FOLDER = `assets/${ID}`;
  * straight into the synth output, so nothing in the build context or in a shared directory can
  * change it between the check and the build. The folder is outside the build context (docker
  * provider 3.6.2 mishandles a relative Dockerfile path inside the context) and is replaced as a
- * whole on each synth, so Dockerfiles no image uses any more do not linger.
+ * whole on each synth of a stack with images, so Dockerfiles its images no longer use do not
+ * linger there.
  * @internal
  */
 export class StagedDockerfiles extends Construct {
   /** The staged Dockerfiles of the stack that contains `scope`, created on first use. */
   public static of(scope: Construct): StagedDockerfiles {
     const stack = TerraformStack.of(scope);
-    const existing = stack.node.tryFindChild(ID);
-    if (existing instanceof StagedDockerfiles) {
+    const existing = (stack as unknown as { [STAGED_KEY]?: StagedDockerfiles })[STAGED_KEY];
+    if (existing !== undefined) {
       return existing;
     }
-    return new StagedDockerfiles(stack);
+    // The id is free unless a construct of the user's took it.
+    let id = ID;
+    for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
+      id = `${ID}${n}`;
+    }
+    const staged = new StagedDockerfiles(stack, id);
+    Object.defineProperty(stack, STAGED_KEY, { value: staged, enumerable: false });
+    return staged;
   }
 
   /** Text by the folder name (the first 32 hex digits of its sha256). */
   private readonly texts = new Map<string, string>();
 
-  private constructor(stack: TerraformStack) {
-    super(stack, ID);
+  private constructor(stack: TerraformStack, id: string) {
+    super(stack, id);
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const directory = path.join(
@@ -59,6 +69,13 @@ export class StagedDockerfiles extends Construct {
    */
   public add(text: string): string {
     const hash = crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
+    const known = this.texts.get(hash);
+    if (known !== undefined && known !== text) {
+      // 128 bits of sha256 alike: never seen, but a folder must hold exactly the text checked.
+      throw new Error(
+        `cdktf-cloud-run: two Dockerfile texts share the staged name ${hash}; change one of them.`,
+      );
+    }
     this.texts.set(hash, text);
     return `${FOLDER}/${hash}/Dockerfile`;
   }

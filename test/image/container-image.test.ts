@@ -353,6 +353,25 @@ describe("ContainerImage", () => {
       return found.sort();
     }
 
+    test("a construct of the user's named like the library's does not get in the way", () => {
+      const outdir = tempDir("image-outdir-");
+      const app = new App({ outdir });
+      const stack = new TerraformStack(app, "stack");
+      new TerraformOutput(stack, "cdktf-cloud-run-dockerfiles", { value: "mine" });
+      new ContainerImage(stack, "Image", { directory: fixture(), imageName: "api" });
+      new ContainerImage(stack, "Image2", { directory: fixture(), imageName: "api2" });
+      app.synth();
+      const json = JSON.parse(
+        fs.readFileSync(path.join(outdir, "stacks", "stack", "cdk.tf.json"), "utf8"),
+      );
+      expect(json.output["cdktf-cloud-run-dockerfiles"].value).toBe("mine");
+      const paths = Object.values(json.resource.docker_image as { [id: string]: TfJson }).map(
+        (image) => image.build.dockerfile,
+      );
+      expect(new Set(paths).size).toBe(1);
+      expect(stagedFiles(outdir, "stack")).toEqual(paths.slice(0, 1));
+    });
+
     test("is copied once per stack for images built from the same text", () => {
       const other = `${NONROOT}# another service\n`;
       const contexts = [fixture(), fixture(), fixture({ Dockerfile: other })];

@@ -33,8 +33,8 @@ function diagnostics(parsed: ParsedText): ReturnType<typeof validate> {
  */
 function validateParsed(parsed: ParsedText): ReturnType<typeof validate> {
   const parse = DockerfileParser.parse;
-  DockerfileParser.parse = (content: string) =>
-    content === parsed.text ? parsed.ast : parse.call(DockerfileParser, content);
+  DockerfileParser.parse = (...args: Parameters<typeof parse>) =>
+    args.length === 1 && args[0] === parsed.text ? parsed.ast : parse.apply(DockerfileParser, args);
   try {
     return validate(parsed.text);
   } finally {

@@ -1,14 +1,21 @@
 /** @type {import('jest').Config} */
+const transform = {
+  "^.+\\.ts$": [
+    "@swc/jest",
+    { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+  ],
+};
+
+/**
+ * `npm test`: the fast suite. The tests in test/real/ use the provisioned toolchain (real
+ * Terraform, providers, Docker, scanners) and run with `npm run test:real` (jest.real.config.js).
+ */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: {
-    "^.+\\.ts$": [
-      "@swc/jest",
-      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
-    ],
-  },
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/real/"],
+  transform,
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   testTimeout: 60000,
 };

@@ -38,6 +38,7 @@ import {
 import { CLIENT_IGNORE_CHANGES, DEFAULTS } from "./defaults";
 import { Probe, ProbeType } from "./probe";
 import { ExecutionEnvironment, Ingress, SecretReference, VpcAccess, VpcEgress } from "./settings";
+import { nonEmptyMap } from "../util/maps";
 
 /**
  * The settings of a Cloud Run service, without its image. Shared by {@link CloudRunServiceProps}
@@ -451,7 +452,7 @@ export class CloudRunService extends Construct {
       project: props.project,
       description: props.description,
       ingress: this.ingress.value,
-      labels: props.labels ?? undefined,
+      labels: nonEmptyMap(props.labels),
       deletionProtection: this.deletionProtection,
       template: {
         serviceAccount: this.serviceAccountEmail,

@@ -12,6 +12,7 @@ import { ARTIFACT_REGISTRY_MULTI_REGIONS, isGcpRegion } from "../util/gcp-region
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { googleClientConfigFor } from "./google-client-config";
 import { checkImageName, defaultRepositoryId } from "./names";
+import { nonEmptyMap } from "../util/maps";
 
 /**
  * Properties of a {@link DockerRepository}.
@@ -235,7 +236,7 @@ export class DockerRepository extends Construct {
       repositoryId: this.repositoryId,
       project: props.project,
       description: props.description,
-      labels: props.labels ?? undefined,
+      labels: nonEmptyMap(props.labels),
       dockerConfig: { immutableTags: props.immutableTags ?? false },
       cleanupPolicies: policies.length > 0 ? policies : undefined,
       cleanupPolicyDryRun: props.cleanupPolicyDryRun,

@@ -17,6 +17,7 @@ import {
   CloudRunServiceOptions,
   ContainerImage,
   DockerRepository,
+  DockerRepositoryProps,
   ExecutionEnvironment,
   Ingress,
 } from "../../src";
@@ -53,6 +54,11 @@ export function freshStack(): {
 /** Formats a value the way the library's errors end: `Got: <value>`. */
 export function got(value: unknown): string {
   return `Got: ${JSON.stringify(value)}`;
+}
+
+/** What an optional map prop synthesizes to: nothing when it has no entries. */
+export function nonEmpty<T>(map: { [key: string]: T } | undefined): { [key: string]: T } | undefined {
+  return map !== undefined && Object.keys(map).length > 0 ? map : undefined;
 }
 
 /** Runs `fn` and returns what it threw (a test failure when it did not throw). */
@@ -135,6 +141,28 @@ export const badLabelValue = fc.oneof(
   fc.stringMatching(/^[a-z0-9]{0,5}[A-Z .:/@][a-z0-9]{0,5}$/),
   fc.stringMatching(/^[a-z0-9_-]{64,80}$/),
 );
+
+// --------------------------------------------------------------------------------------------
+// Repositories
+
+const location = fc.oneof(region, fc.constantFrom("us", "europe", "asia"));
+const repositoryId = fc.stringMatching(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
+const asciiLabelValue = fc.stringMatching(/^[a-z0-9_-]{0,63}$/);
+const days = fc.integer({ min: 1, max: 3650 });
+
+/** Valid `DockerRepository` props, every prop exercised. */
+export const repositoryProps: fc.Arbitrary<DockerRepositoryProps> = fc.record({
+  location,
+  project: fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/), { nil: undefined }),
+  repositoryId: fc.option(repositoryId, { nil: undefined }),
+  description: fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
+  labels: fc.option(fc.dictionary(labelKey, asciiLabelValue, { maxKeys: 64 }), { nil: undefined }),
+  immutableTags: fc.option(fc.boolean(), { nil: undefined }),
+  cleanupPolicies: fc.option(fc.boolean(), { nil: undefined }),
+  keepRecentVersions: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+  deleteUntaggedAfterDays: fc.option(days, { nil: undefined }),
+  deleteTaggedAfterDays: fc.option(days, { nil: undefined }),
+});
 
 // --------------------------------------------------------------------------------------------
 // CPU and memory (DESIGN §3 [cpu], [memory])

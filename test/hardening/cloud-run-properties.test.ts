@@ -17,6 +17,7 @@ import {
   disjoint,
   freshStack,
   got,
+  nonEmpty,
   namesBreakage,
   params,
   serviceBreakage,
@@ -39,7 +40,8 @@ function expectMapped(service: Json, { options, runtime }: ValidConfig, id: stri
   expect(service.location).toBe(options.region);
   expect(service.ingress).toBe(options.ingress?.value ?? "INGRESS_TRAFFIC_ALL");
   expect(service.description).toBe(options.description);
-  expect(service.labels).toEqual(options.labels);
+  // An empty map writes no attribute (Terraform plans `{}` as null).
+  expect(service.labels).toEqual(nonEmpty(options.labels));
   const template = service.template;
   expect(template.timeout).toBe(`${options.timeoutSeconds ?? 300}s`);
   expect(template.max_instance_request_concurrency).toBe(runtime.expect.concurrency);

@@ -8,28 +8,10 @@ import fc from "fast-check";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { DockerRepository, DockerRepositoryProps } from "../../src";
-import { got, labelKey, params, region, thrown } from "./arbitraries";
+import { got, labelKey, nonEmpty, params, repositoryProps, thrown } from "./arbitraries";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-
-const location = fc.oneof(region, fc.constantFrom("us", "europe", "asia"));
-const repositoryId = fc.stringMatching(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
-const asciiLabelValue = fc.stringMatching(/^[a-z0-9_-]{0,63}$/);
-const days = fc.integer({ min: 1, max: 3650 });
-
-const validProps: fc.Arbitrary<DockerRepositoryProps> = fc.record({
-  location,
-  project: fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/), { nil: undefined }),
-  repositoryId: fc.option(repositoryId, { nil: undefined }),
-  description: fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
-  labels: fc.option(fc.dictionary(labelKey, asciiLabelValue, { maxKeys: 64 }), { nil: undefined }),
-  immutableTags: fc.option(fc.boolean(), { nil: undefined }),
-  cleanupPolicies: fc.option(fc.boolean(), { nil: undefined }),
-  keepRecentVersions: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
-  deleteUntaggedAfterDays: fc.option(days, { nil: undefined }),
-  deleteTaggedAfterDays: fc.option(days, { nil: undefined }),
-});
 
 function expectedPolicies(props: DockerRepositoryProps): Json {
   if (props.cleanupPolicies === false) {
@@ -63,7 +45,7 @@ function expectedPolicies(props: DockerRepositoryProps): Json {
 describe("DockerRepository properties", () => {
   test("valid props synthesize with their values mapped", () => {
     fc.assert(
-      fc.property(validProps, (props) => {
+      fc.property(repositoryProps, (props) => {
         const stack = new TerraformStack(Testing.app(), "S");
         new GoogleProvider(stack, "google", { project: "p" });
         const repository = new DockerRepository(stack, "R", props);
@@ -75,7 +57,8 @@ describe("DockerRepository properties", () => {
         expect(resource.location).toBe(props.location);
         expect(resource.project).toBe(props.project);
         expect(resource.description).toBe(props.description);
-        expect(resource.labels).toEqual(props.labels);
+        // An empty map writes no attribute (Terraform plans `{}` as null).
+        expect(resource.labels).toEqual(nonEmpty(props.labels));
         expect(resource.repository_id).toBe(props.repositoryId ?? repository.repositoryId);
         expect(repository.repositoryId).toMatch(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/);
         expect(resource.docker_config).toEqual({ immutable_tags: props.immutableTags ?? false });
@@ -141,7 +124,7 @@ describe("DockerRepository properties", () => {
     const stack = new TerraformStack(Testing.app(), "S");
     let n = 0;
     fc.assert(
-      fc.property(validProps, breakage, (props, b) => {
+      fc.property(repositoryProps, breakage, (props, b) => {
         const id = `R${n++}`;
         const error = thrown(() => new DockerRepository(stack, id, { ...props, ...b.patch }));
         expect(error).not.toBeInstanceOf(TypeError);

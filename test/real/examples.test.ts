@@ -1,0 +1,119 @@
+/**
+ * The example stacks, validated and planned by real Terraform with the real providers:
+ * what `npx cdktf synth` writes must be valid, must plan offline, and the plan must carry the
+ * values the library wrote (image by digest, service account, ingress, limits, scaling, IAM).
+ */
+import { ComposedStack } from "../../examples/composed-stack/main";
+import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
+import { compareWithPlan, plannedResources, references } from "./support/plan-values";
+import {
+  init,
+  plan,
+  prepare,
+  synthApp,
+  SynthesizedStack,
+  TfJson,
+  validate,
+} from "./support/terraform";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const config = { projectId: "cdktf-cloud-run-test", region: "europe-west1" };
+const stacks = synthApp((app) => {
+  new RustServiceStack(app, "rust-service", config);
+  new RustServiceLocalStack(app, "rust-service-local", config);
+  new ComposedStack(app, "composed-stack", config);
+}, "real-examples-");
+const plans = new Map<string, TfJson>();
+/** The composed stack's one variable (the worker's token). */
+const VARIABLES = { TF_VAR_worker_token: "offline-plan-token" };
+
+function stack(name: string): SynthesizedStack {
+  const found = stacks.find((s) => s.name === name);
+  if (found === undefined) {
+    throw new Error(`no stack ${name}`);
+  }
+  return found;
+}
+
+function only(json: TfJson, type: string): [string, any] {
+  const entries = Object.entries<any>(json.resource?.[type] ?? {});
+  expect(entries).toHaveLength(1);
+  return entries[0];
+}
+
+describe.each(["rust-service", "rust-service-local", "composed-stack"])("example %s", (name) => {
+  test("terraform validate: valid, no warnings", () => {
+    const s = stack(name);
+    prepare(s);
+    init(s.dir);
+    const result = validate(s.dir);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  test("terraform plan: every resource planned, literal values unchanged", () => {
+    const s = stack(name);
+    const planned = plan(s.dir, VARIABLES);
+    plans.set(name, planned);
+    const { missing, mismatches } = compareWithPlan(s.json, planned);
+    expect(missing).toEqual([]);
+    expect(mismatches).toEqual([]);
+    for (const change of planned.resource_changes ?? []) {
+      expect([change.address, change.change.actions]).toEqual([change.address, ["create"]]);
+    }
+  });
+});
+
+describe("rust-service plan: the key fields", () => {
+  test("Cloud Run runs the pushed image by digest, under the dedicated service account", () => {
+    const s = stack("rust-service");
+    const planned = plans.get("rust-service") ?? plan(s.dir, VARIABLES);
+    const [serviceName] = only(s.json, "google_cloud_run_v2_service");
+    const [pushName] = only(s.json, "docker_registry_image");
+    const [accountName, account] = only(s.json, "google_service_account");
+    const address = `google_cloud_run_v2_service.${serviceName}`;
+
+    const image = references(planned, address, ["template", "0", "containers", "0", "image"]);
+    expect(image).toContain(`docker_registry_image.${pushName}.sha256_digest`);
+    const serviceAccount = references(planned, address, ["template", "0", "service_account"]);
+    expect(serviceAccount).toContain(`google_service_account.${accountName}.email`);
+
+    const resources = plannedResources(planned);
+    const service = resources.get(address)!;
+    // The image and the account's email are known only at apply.
+    expect(service.afterUnknown.template[0].containers[0].image).toBe(true);
+    expect(resources.get(`google_service_account.${accountName}`)!.values.account_id).toBe(
+      account.account_id,
+    );
+
+    const template = service.values.template[0];
+    expect(service.values.ingress).toBe("INGRESS_TRAFFIC_ALL");
+    expect(template.containers[0].resources[0].limits).toEqual({ cpu: "1", memory: "512Mi" });
+    expect(template.scaling[0].max_instance_count).toBe(3);
+    expect(template.containers[0].ports[0].container_port).toBe(8080);
+    expect(service.values.deletion_protection).toBe(false);
+  });
+
+  test("the push is triggered by the content hash, and the invoker binding is allUsers", () => {
+    const s = stack("rust-service");
+    const planned = plans.get("rust-service") ?? plan(s.dir, VARIABLES);
+    const resources = plannedResources(planned);
+    const [pushName, push] = only(s.json, "docker_registry_image");
+    const [imageName, image] = only(s.json, "docker_image");
+    expect(resources.get(`docker_registry_image.${pushName}`)!.values.triggers).toEqual(
+      push.triggers,
+    );
+    // The project in the name is a reference to the repository's project, resolved at plan.
+    const name = resources.get(`docker_image.${imageName}`)!.values.name;
+    expect(name).toMatch(
+      /^europe-west1-docker\.pkg\.dev\/cdktf-cloud-run-test\/[a-z0-9-]+\/cloud-run-app:[0-9a-f]{64}$/,
+    );
+    expect(name.endsWith(`:${image.triggers.fingerprint}`)).toBe(true);
+
+    const [memberName] = only(s.json, "google_cloud_run_v2_service_iam_member");
+    const member = resources.get(`google_cloud_run_v2_service_iam_member.${memberName}`)!;
+    expect(member.values.member).toBe("allUsers");
+    expect(member.values.role).toBe("roles/run.invoker");
+  });
+});

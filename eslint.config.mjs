@@ -26,6 +26,8 @@ export default tseslint.config(
         __dirname: "readonly",
         Buffer: "readonly",
         setTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
         clearTimeout: "readonly",
         fetch: "readonly",
         AbortSignal: "readonly",

@@ -14,9 +14,10 @@
  *  3. when the proxy refuses it: the same version from Terraform's implied local mirror
  *     directories (e.g. ~/.terraform.d/plugins/registry.terraform.io/hashicorp/google/6.50.0/linux_amd64/)
  *     or $TF_PLUGIN_CACHE_DIR, where a user with registry access may already have it;
- *  4. for the docker provider only, when both fail: the newest commit the proxy serves, built
- *     under its own version (`<last release + 1 patch>-dev.<commit>`), so that the tests run
- *     against a real docker provider and say which one.
+ *  4. for the docker provider only, when both fail: a substitute commit the proxy serves (pinned
+ *     in versions.js; else the newest it serves), built under its own version
+ *     (`<last release + 1 patch>-dev.<commit>`), so that the tests run against a real docker
+ *     provider and say which one.
  * What each step found, refusals word for word, is recorded in the manifest.
  */
 const fs = require("fs");
@@ -239,8 +240,8 @@ async function provideOne(cache, pin, go) {
   }
   record.errors.push(`not in a local mirror (${localMirrorDirs().join(", ")})`);
 
-  // 4. the newest commit the proxy serves (docker only)
-  if (pin.newestServedFallback && go) {
+  // 4. a substitute commit the proxy serves (docker only)
+  if ((pin.substituteModuleVersion || pin.newestServedFallback) && go) {
     const substitute = await provideNewestServed(cache, pin, type, go);
     if (substitute.error) {
       record.errors.push(substitute.error);
@@ -261,7 +262,15 @@ function readFrom(dir) {
 }
 
 async function provideNewestServed(cache, pin, type, go) {
-  const latest = goModDownload(cache, pin.module, "latest");
+  let latest = pin.substituteModuleVersion
+    ? goModDownload(cache, pin.module, pin.substituteModuleVersion)
+    : { error: "no substitute pinned" };
+  if (!latest.dir && pin.newestServedFallback) {
+    log(
+      `provider ${pin.source}: substitute ${pin.substituteModuleVersion} refused (${latest.error}); trying the newest served`,
+    );
+    latest = goModDownload(cache, pin.module, "latest");
+  }
   if (!latest.dir) {
     return { error: latest.error };
   }

@@ -18,8 +18,10 @@ const os = require("os");
  * @property {string} moduleVersion pseudo-version of the release tag's commit
  * @property {string} versionVar    Go variable that -ldflags -X stamps the version into
  * @property {boolean} [pinned]     the version the bindings pin (false: a compatibility check)
- * @property {boolean} [newestServedFallback] when the proxy refuses the pin, build the newest
- *   commit it serves instead, under its own version (docker: only the default branch is served)
+ * @property {string} [substituteModuleVersion] when the proxy refuses the pin, the commit to build
+ *   instead (under its own version), so that every run tests the same substitute
+ * @property {boolean} [newestServedFallback] when the substitute is refused too, build the newest
+ *   commit the proxy serves (docker: only the default branch is served)
  */
 
 /** @type {ProviderPin[]} */
@@ -43,6 +45,8 @@ const PROVIDERS = [
     moduleVersion: "v0.0.0-20250613214648-2f20f8c3ce82",
     versionVar: "main.version",
     pinned: true,
+    // The default branch on 2026-09-16, after v4.6.0: what the proxy serves of this module.
+    substituteModuleVersion: "v0.0.0-20260916201441-96d331c98ff4",
     newestServedFallback: true,
   },
   {

@@ -97,6 +97,17 @@ export interface DockerRepositoryProps {
    * @default - the API default (policies are applied)
    */
   readonly cleanupPolicyDryRun?: boolean;
+
+  /**
+   * A Cloud KMS key to encrypt the repository's content with (customer-managed encryption,
+   * `kms_key_name`): `projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>`,
+   * in the repository's location. The Artifact Registry service agent
+   * (`service-<project number>@gcp-sa-artifactregistry.iam.gserviceaccount.com`) needs
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on the key before the repository is created.
+   * It cannot be changed later (the repository is replaced).
+   * @default - Google-managed encryption keys
+   */
+  readonly kmsKeyName?: string;
 }
 
 /**
@@ -119,6 +130,9 @@ export interface DockerRepositoryAttributes {
 const IMPORT = Symbol.for("cdktf-cloud-run.DockerRepository.import");
 
 const REPOSITORY_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A Cloud KMS crypto key's resource name (Cloud KMS resource names: key rings and keys). */
+const KMS_KEY_NAME =
+  /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[a-zA-Z0-9_-]{1,63}\/cryptoKeys\/[a-zA-Z0-9_-]{1,63}$/;
 const READER_ROLE = "roles/artifactregistry.reader";
 const WRITER_ROLE = "roles/artifactregistry.writer";
 
@@ -197,6 +211,7 @@ export class DockerRepository extends Construct {
       checkRepositoryId(this.owner, props.repositoryId);
     }
     validateGcpLabels(this.owner, "labels", props.labels);
+    checkKmsKeyName(this.owner, props.kmsKeyName);
     const cleanup = props.cleanupPolicies ?? true;
     const keepRecentVersions = props.keepRecentVersions ?? 10;
     const deleteUntaggedAfterDays = props.deleteUntaggedAfterDays ?? 7;
@@ -240,6 +255,7 @@ export class DockerRepository extends Construct {
       dockerConfig: { immutableTags: props.immutableTags ?? false },
       cleanupPolicies: policies.length > 0 ? policies : undefined,
       cleanupPolicyDryRun: props.cleanupPolicyDryRun,
+      kmsKeyName: props.kmsKeyName,
     });
     this.project = props.project ?? this.resource.project;
     this.registryHost = `${this.location}-docker.pkg.dev`;
@@ -351,5 +367,19 @@ function checkCount(owner: string, prop: string, value: number, min: number): vo
   }
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
     throw invalidProp(owner, prop, `must be a whole number of at least ${min}`, value);
+  }
+}
+
+function checkKmsKeyName(owner: string, kmsKeyName: string | undefined): void {
+  if (kmsKeyName === undefined || kmsKeyName === null || isUnresolved(kmsKeyName)) {
+    return;
+  }
+  if (typeof kmsKeyName !== "string" || !KMS_KEY_NAME.test(kmsKeyName)) {
+    throw invalidProp(
+      owner,
+      "kmsKeyName",
+      "must be a Cloud KMS key name: projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
+      kmsKeyName,
+    );
   }
 }

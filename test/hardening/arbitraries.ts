@@ -57,7 +57,9 @@ export function got(value: unknown): string {
 }
 
 /** What an optional map prop synthesizes to: nothing when it has no entries. */
-export function nonEmpty<T>(map: { [key: string]: T } | undefined): { [key: string]: T } | undefined {
+export function nonEmpty<T>(
+  map: { [key: string]: T } | undefined,
+): { [key: string]: T } | undefined {
   return map !== undefined && Object.keys(map).length > 0 ? map : undefined;
 }
 

@@ -111,6 +111,32 @@ describe("DockerRepository", () => {
     expect(repo.cleanup_policy_dry_run).toBeUndefined();
   });
 
+  test("kmsKeyName: customer-managed encryption with a Cloud KMS key", () => {
+    const key = "projects/kms-p/locations/europe-west1/keyRings/images/cryptoKeys/ar";
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", { location: "europe-west1", kmsKeyName: key });
+    });
+    expect(repositories(json)[0].kms_key_name).toBe(key);
+    const plain = synth((stack) => {
+      new DockerRepository(stack, "Repo", { location: "europe-west1" });
+    });
+    expect(repositories(plain)[0].kms_key_name).toBeUndefined();
+  });
+
+  test.each([
+    "my-key",
+    "projects/p/locations/europe-west1/keyRings/r",
+    "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1",
+    "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/bad key",
+  ])("kmsKeyName %j is refused with the expected form", (kmsKeyName) => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    expect(
+      () => new DockerRepository(stack, "Repo", { location: "europe-west1", kmsKeyName }),
+    ).toThrow(
+      `${OWNER}: invalid kmsKeyName: must be a Cloud KMS key name: projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>. Got: ${JSON.stringify(kmsKeyName)}`,
+    );
+  });
+
   test("registryHost, imageUri and project", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const repo = new DockerRepository(stack, "Repo", {

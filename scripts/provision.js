@@ -16,22 +16,34 @@
 const fs = require("fs");
 const path = require("path");
 const { cacheDir } = require("./toolchain/versions");
-const { log } = require("./toolchain/util");
+const { capture, log } = require("./toolchain/util");
+const { which } = require("./toolchain/terraform");
 const { provisionTerraform } = require("./toolchain/terraform");
 const { provisionProviders, writeCliConfig } = require("./toolchain/providers");
 const { provisionScanners } = require("./toolchain/scanners");
 const { writeEnvironment, readManifest, MANIFEST } = require("./toolchain/manifest");
+const { aptInstall, engineDiskMiB, provisionDocker, stopPrivateEngine } = require("./toolchain/docker");
+const { provisionImages } = require("./toolchain/images");
+
+/** Debian packages the real toolchain runs, by the command each provides. */
+const DEBIAN_PACKAGES = { "docker.io": "dockerd", debootstrap: "debootstrap", "docker-registry": "docker-registry" };
+
+/** The Cargo manifests whose crates the cargo-chef builder stand-in carries. */
+const CARGO_MANIFESTS = [path.join(__dirname, "..", "examples", "rust-service", "Cargo.toml")];
 
 async function main(argv) {
   const cache = cacheDir();
+  if (argv.includes("--stop")) {
+    return stopPrivateEngine(cache);
+  }
   if (argv.includes("--status")) {
     const manifest = readManifest(cache);
     console.log(manifest ? JSON.stringify(manifest, null, 2) : `nothing provisioned in ${cache}`);
     return 0;
   }
-  const unknown = argv.filter((a) => !["--tofu"].includes(a));
+  const unknown = argv.filter((a) => !["--tofu", "--stop"].includes(a));
   if (unknown.length > 0) {
-    console.error(`provision: unknown option ${unknown.join(" ")} (known: --status, --tofu)`);
+    console.error(`provision: unknown option ${unknown.join(" ")} (known: --status, --stop, --tofu)`);
     return 2;
   }
   const started = Date.now();
@@ -42,8 +54,28 @@ async function main(argv) {
   const providers = await provisionProviders(cache);
   writeCliConfig(cache);
   const scanners = await provisionScanners(cache);
-
-  const manifest = { cache, terraform, providers, scanners };
+  const packages = await aptInstall(cache, Object.keys(DEBIAN_PACKAGES), DEBIAN_PACKAGES);
+  const docker = packages.error ? { error: packages.error } : await provisionDocker(cache);
+  let images = { error: docker.error ?? packages.error };
+  if (!docker.error) {
+    try {
+      images = await provisionImages(cache, { ...process.env, DOCKER_HOST: docker.host }, CARGO_MANIFESTS);
+    } catch (error) {
+      images = { error: error.message };
+      log(`images: UNAVAILABLE: ${error.message}`);
+    }
+  }
+  const registry = which("docker-registry");
+  const buildx = docker.host ? capture("docker", ["buildx", "version"], { env: { ...process.env, DOCKER_HOST: docker.host } }) : undefined;
+  const manifest = {
+    cache,
+    terraform,
+    providers,
+    scanners,
+    docker: { ...docker, buildx: buildx !== undefined, diskMiB: docker.private ? engineDiskMiB(cache) : undefined },
+    images,
+    registry: registry ? { path: registry } : { error: "docker-registry is not installed (Debian package docker-registry)" },
+  };
   writeEnvironment(cache, manifest);
 
   const missing = missingPieces(manifest);
@@ -70,6 +102,15 @@ function missingPieces(manifest) {
         `provider ${provider.source} ${provider.version}: ${provider.errors.join("; ")}`,
       );
     }
+  }
+  if (manifest.docker?.error) {
+    missing.push(`a Docker engine: ${manifest.docker.error}`);
+  }
+  if (manifest.images?.error) {
+    missing.push(`the base-image stand-ins: ${manifest.images.error}`);
+  }
+  if (manifest.registry?.error) {
+    missing.push(`a local OCI registry: ${manifest.registry.error}`);
   }
   for (const [name, scanner] of Object.entries(manifest.scanners ?? {})) {
     if (!scanner.path) {

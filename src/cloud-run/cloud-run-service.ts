@@ -380,6 +380,15 @@ export class CloudRunService extends Construct {
         props.image.localImageName ?? props.image.node.path,
       );
     }
+    if (props.image.repository?.isArtifactRegistry === false) {
+      throw invalidProp(
+        owner,
+        "image",
+        "must be pushed to an Artifact Registry repository: Cloud Run pulls images from Artifact Registry, not from " +
+          `${props.image.repository.registryHost} (mirror it with an Artifact Registry remote repository)`,
+        props.image.localImageName,
+      );
+    }
     props.image.dockerfile.assertNonRoot(owner);
     this.image = props.image;
 

@@ -270,7 +270,12 @@ export class ContainerImage extends Construct {
     // exactly the text that was proven to run as non-root.
     const dockerfileForBuild = StagedDockerfiles.of(stack).add(this.dockerfile.render());
 
-    const provider = dockerProviderFor(this, this.repository?.registryHost);
+    // Artifact Registry's credentials, or those given for another OCI registry.
+    const provider = dockerProviderFor(
+      this,
+      this.repository?.registryHost,
+      this.repository?._credentials,
+    );
     const imageBase =
       this.repository !== undefined ? this.repository.imageUri(this.imageName) : this.imageName;
     this.localImageName = `${imageBase}:${this.tag}`;

@@ -35,14 +35,33 @@ function isDockerProvider(construct: unknown): construct is DockerProvider {
  * Local-only use (no host) needs no Google provider.
  * @internal
  */
-export function dockerProviderFor(scope: Construct, registryHost?: string): DockerProvider {
+export function dockerProviderFor(
+  scope: Construct,
+  registryHost?: string,
+  credentials?: RegistryCredentials,
+): DockerProvider {
   const stack = TerraformStack.of(scope);
   const provider = findDockerProvider(stack) ?? declareDockerProvider(stack);
   if (registryHost !== undefined) {
-    ensureRegistryAuth(provider, registryHost);
+    ensureRegistryAuth(provider, registryHost, credentials);
   }
   return provider;
 }
+
+/**
+ * How the docker provider authenticates to a registry host: a `registry_auth` block without its
+ * address. The default (none given) is Artifact Registry's: `oauth2accesstoken` and the access
+ * token of the stack's `google_client_config`.
+ * @internal
+ */
+export type RegistryCredentials = (
+  provider: DockerProvider,
+) => Omit<DockerProviderRegistryAuth, "address"> & { readonly scheme?: "http" };
+
+const googleCredentials: RegistryCredentials = (provider) => ({
+  username: "oauth2accesstoken",
+  password: googleClientConfigFor(provider).accessToken,
+});
 
 function declareDockerProvider(stack: TerraformStack): DockerProvider {
   const provider = new DockerProvider(stack, PROVIDER_ID, {});
@@ -97,7 +116,11 @@ function findDockerProvider(stack: TerraformStack): DockerProvider | undefined {
   return unaliased ?? found[0];
 }
 
-function ensureRegistryAuth(provider: DockerProvider, registryHost: string): void {
+function ensureRegistryAuth(
+  provider: DockerProvider,
+  registryHost: string,
+  credentials: RegistryCredentials = googleCredentials,
+): void {
   const host = Token.isUnresolved(registryHost) ? registryHost : registryHostOf(registryHost);
   let hosts = addedHosts.get(provider);
   if (hosts === undefined) {
@@ -124,13 +147,10 @@ function ensureRegistryAuth(provider: DockerProvider, registryHost: string): voi
   if (configured) {
     return;
   }
-  const clientConfig = googleClientConfigFor(provider);
+  // "http://host" is how the docker provider is told that a registry speaks plain HTTP.
+  const { scheme, ...auth } = credentials(provider);
   provider.registryAuth = [
     ...existing,
-    {
-      address: host,
-      username: "oauth2accesstoken",
-      password: clientConfig.accessToken,
-    },
+    { address: scheme === "http" ? `http://${host}` : host, ...auth },
   ];
 }

@@ -11,6 +11,8 @@ import { validateGcpLabels } from "../util/gcp-labels";
 import { ARTIFACT_REGISTRY_MULTI_REGIONS, isGcpRegion } from "../util/gcp-regions";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { googleClientConfigFor } from "./google-client-config";
+import type { RegistryCredentials } from "./docker-provider";
+import type { DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider";
 import { checkImageName, defaultRepositoryId } from "./names";
 import { nonEmptyMap } from "../util/maps";
 
@@ -127,7 +129,58 @@ export interface DockerRepositoryAttributes {
   readonly project?: string;
 }
 
+/**
+ * Identifies another OCI registry (not Artifact Registry) that images are pushed to: a local
+ * registry for development and tests, or a registry the organisation runs.
+ */
+export interface OciRegistryAttributes {
+  /**
+   * The registry's host, with its port if not the default: a DNS name, an IPv4 address or a
+   * bracketed IPv6 address, e.g. `registry.example.com`, `127.0.0.1:5000`, `[::1]:5000`.
+   */
+  readonly registryHost: string;
+
+  /**
+   * A path inside the registry that image names go below, e.g. `team/images`.
+   * @default - images directly below the host
+   */
+  readonly namespace?: string;
+
+  /**
+   * The user name to push with (with `password`).
+   * @default - no user name: `configFile`, or a registry without authentication
+   */
+  readonly username?: string;
+
+  /**
+   * The password or token to push with (with `username`). Pass a sensitive Terraform variable
+   * or a secret's reference: a literal ends up in the synthesized JSON (a warning says so).
+   * @default - no password
+   */
+  readonly password?: string;
+
+  /**
+   * A Docker config file (`~/.docker/config.json` form) holding the credentials for this host,
+   * e.g. the one `docker login` writes. Exclusive with `username`/`password`.
+   * @default - no config file: `username`/`password`, or a registry without authentication
+   */
+  readonly configFile?: string;
+
+  /**
+   * The registry speaks plain HTTP, not HTTPS: a development registry on this machine. Docker
+   * engines push over HTTP to 127.0.0.0/8 only, unless the host is in the engine's
+   * `insecure-registries`.
+   * @default false
+   */
+  readonly insecure?: boolean;
+}
+
 const IMPORT = Symbol.for("cdktf-cloud-run.DockerRepository.import");
+const REGISTRY = Symbol.for("cdktf-cloud-run.DockerRepository.registry");
+
+/** `host[:port]`: a DNS name (letters, digits, hyphens, dots), IPv4, or [IPv6]. */
+const REGISTRY_HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
 
 const REPOSITORY_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** A Cloud KMS crypto key's resource name (Cloud KMS resource names: key rings and keys). */
@@ -164,10 +217,43 @@ export class DockerRepository extends Construct {
     return new DockerRepository(scope, id, props as DockerRepositoryProps);
   }
 
-  /** The repository's location, e.g. `europe-west1`. */
+  /**
+   * Uses another OCI registry than Artifact Registry (`<registryHost>[/<namespace>]/<image>`):
+   * a local registry for development and tests, or one the organisation runs. Images are
+   * pushed with the docker provider's credentials for that host (its `registry_auth`, or the
+   * Docker config file); the library adds none. Cloud Run pulls from Artifact Registry only,
+   * so a `CloudRunService` refuses an image pushed here; `ContainerImage` and `LocalService`
+   * work with it. IAM grants do not apply.
+   */
+  public static fromRegistry(
+    scope: Construct,
+    id: string,
+    attrs: OciRegistryAttributes,
+  ): DockerRepository {
+    const path = [scope.node.path, id].filter((part) => part !== "").join("/");
+    const owner = ownerName("DockerRepository", path);
+    if (attrs === undefined || attrs === null || typeof attrs !== "object") {
+      throw invalidProp(owner, "attrs", "are required: { registryHost, namespace? }", attrs);
+    }
+    checkRegistryHost(owner, attrs.registryHost);
+    if (attrs.namespace !== undefined && attrs.namespace !== null) {
+      checkImageName(owner, "namespace", attrs.namespace);
+    }
+    checkRegistryCredentials(owner, attrs);
+    const props = { location: "", [REGISTRY]: attrs };
+    return new DockerRepository(scope, id, props as DockerRepositoryProps);
+  }
+
+  /**
+   * True for an Artifact Registry repository; false for another OCI registry
+   * (`fromRegistry`).
+   */
+  public readonly isArtifactRegistry: boolean;
+
+  /** The repository's location, e.g. `europe-west1` (empty for another OCI registry). */
   public readonly location: string;
 
-  /** The repository ID. */
+  /** The repository ID (for another OCI registry: its namespace, or empty). */
   public readonly repositoryId: string;
 
   /**
@@ -176,7 +262,10 @@ export class DockerRepository extends Construct {
    */
   public readonly project: string;
 
-  /** The registry host images are pushed to: `<location>-docker.pkg.dev`. */
+  /**
+   * The registry host images are pushed to: `<location>-docker.pkg.dev` for Artifact Registry,
+   * the given host for another OCI registry.
+   */
   public readonly registryHost: string;
 
   /**
@@ -184,6 +273,12 @@ export class DockerRepository extends Construct {
    * @default - none for a repository from `fromRepositoryAttributes`
    */
   public readonly resource?: ArtifactRegistryRepository;
+
+  /**
+   * How the docker provider authenticates to `registryHost`, for another OCI registry.
+   * @internal
+   */
+  public readonly _credentials?: RegistryCredentials;
 
   private readonly owner: string;
   private readonly grants = new Set<string>();
@@ -195,6 +290,23 @@ export class DockerRepository extends Construct {
       throw invalidProp(this.owner, "props", "are required: { location, ... }", props);
     }
     const imported = (props as { [IMPORT]?: DockerRepositoryAttributes })[IMPORT];
+    const registry = (props as { [REGISTRY]?: OciRegistryAttributes })[REGISTRY];
+    this.isArtifactRegistry = registry === undefined;
+
+    if (registry !== undefined) {
+      this.location = "";
+      this.repositoryId = registry.namespace ?? "";
+      this.project = "";
+      this.registryHost = registry.registryHost;
+      this._credentials = () => registryAuthOf(registry);
+      if (registry.password !== undefined && !isUnresolved(registry.password)) {
+        Annotations.of(this).addWarning(
+          `${this.owner}: the password for ${registry.registryHost} is a literal: it is written into the synthesized ` +
+            "Terraform JSON. Pass a sensitive TerraformVariable or a secret's reference instead.",
+        );
+      }
+      return;
+    }
 
     if (imported !== undefined) {
       checkLocation(this.owner, imported.location);
@@ -270,6 +382,11 @@ export class DockerRepository extends Construct {
    */
   public imageUri(imageName: string): string {
     checkImageName(this.owner, "imageName", imageName);
+    if (!this.isArtifactRegistry) {
+      return [this.registryHost, this.repositoryId, imageName]
+        .filter((part) => part !== "")
+        .join("/");
+    }
     return `${this.registryHost}/${this.project}/${this.repositoryId}/${imageName}`;
   }
 
@@ -295,6 +412,12 @@ export class DockerRepository extends Construct {
 
   private grant(member: string, role: string, idPrefix: string): void {
     const method = idPrefix === "Reader" ? "grantReader" : "grantWriter";
+    if (!this.isArtifactRegistry) {
+      throw new Error(
+        `${this.owner}: ${method} grants an Artifact Registry IAM role, but this repository is the OCI registry ` +
+          `${this.registryHost}: give ${member} access there in that registry's own way.`,
+      );
+    }
     validateMember(this.owner, `${method} member`, member);
     if (!isUnresolved(member)) {
       if (PUBLIC_MEMBERS.includes(member)) {
@@ -382,4 +505,77 @@ function checkKmsKeyName(owner: string, kmsKeyName: string | undefined): void {
       kmsKeyName,
     );
   }
+}
+
+function checkRegistryHost(owner: string, host: string): void {
+  if (typeof host !== "string" || host === "") {
+    throw invalidProp(owner, "registryHost", "must be a non-empty string: host[:port]", host);
+  }
+  if (isUnresolved(host)) {
+    throw invalidProp(
+      owner,
+      "registryHost",
+      "must be known at synth (it is part of every image name), not a token",
+      host,
+    );
+  }
+  const match = REGISTRY_HOST.exec(host);
+  const port = match?.[1] === undefined ? undefined : Number(match[1]);
+  if (match === null || (port !== undefined && (port < 1 || port > 65535))) {
+    throw invalidProp(
+      owner,
+      "registryHost",
+      'must be host[:port] in lowercase, without scheme or path: a DNS name, an IPv4 address or a bracketed IPv6 address, and a port 1-65535 (e.g. "127.0.0.1:5000")',
+      host,
+    );
+  }
+}
+
+function checkRegistryCredentials(owner: string, attrs: OciRegistryAttributes): void {
+  if (
+    attrs.insecure !== undefined &&
+    attrs.insecure !== null &&
+    typeof attrs.insecure !== "boolean"
+  ) {
+    throw invalidProp(owner, "insecure", "must be a boolean", attrs.insecure);
+  }
+  for (const prop of ["username", "password", "configFile"] as const) {
+    const value = attrs[prop];
+    if (value !== undefined && value !== null && (typeof value !== "string" || value === "")) {
+      throw invalidProp(owner, prop, "must be a non-empty string", value);
+    }
+  }
+  const hasUser = attrs.username !== undefined && attrs.username !== null;
+  const hasPassword = attrs.password !== undefined && attrs.password !== null;
+  if (hasUser !== hasPassword) {
+    throw invalidProp(
+      owner,
+      hasUser ? "password" : "username",
+      `must be given together with ${hasUser ? "username" : "password"}`,
+      hasUser ? attrs.password : attrs.username,
+    );
+  }
+  if (hasUser && attrs.configFile !== undefined && attrs.configFile !== null) {
+    throw invalidProp(
+      owner,
+      "configFile",
+      "must not be set together with username/password (use one or the other)",
+      attrs.configFile,
+    );
+  }
+}
+
+/** The docker provider's `registry_auth` for another OCI registry (without its address). */
+function registryAuthOf(
+  attrs: OciRegistryAttributes,
+): Omit<DockerProviderRegistryAuth, "address"> & { readonly scheme?: "http" } {
+  const scheme = attrs.insecure === true ? ("http" as const) : undefined;
+  if (attrs.username !== undefined && attrs.username !== null) {
+    return { scheme, username: attrs.username, password: attrs.password };
+  }
+  if (attrs.configFile !== undefined && attrs.configFile !== null) {
+    return { scheme, configFile: attrs.configFile };
+  }
+  // The provider needs an entry for every host it pushes to; this one says "no authentication".
+  return { scheme, authDisabled: true };
 }

@@ -1,3 +1,4 @@
+import * as path from "path";
 import * as fc from "fast-check";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
@@ -5,6 +6,9 @@ import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdk
 import "cdktf/lib/testing/adapters/jest";
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
 import { DockerRepository, DockerRepositoryProps } from "../../src/image/docker-repository";
+import { ContainerImage } from "../../src/image/container-image";
+import { warnings } from "../support/annotations";
+import { CloudRunService } from "../../src/cloud-run/cloud-run-service";
 import { defaultRepositoryId } from "../../src/image/names";
 import { validateRegion } from "../../src/cloud-run/limits";
 
@@ -521,5 +525,155 @@ describe("DockerRepository: regions are checked like a Cloud Run service's", () 
     }
     expect(repositoryAccepts("europe-west12")).toBe(true);
     expect(repositoryAccepts("europe-west123")).toBe(false);
+  });
+});
+
+describe("DockerRepository.fromRegistry: another OCI registry", () => {
+  const fixture = path.join(__dirname, "..", "fixtures", "cloud-run-nonroot");
+
+  test("image names go below the host (and namespace); no Google resource; a registry without authentication", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "stack");
+    const local = DockerRepository.fromRegistry(stack, "Local", { registryHost: "127.0.0.1:5000" });
+    const team = DockerRepository.fromRegistry(stack, "Team", {
+      registryHost: "registry.example.com",
+      namespace: "team/images",
+    });
+    expect(local.isArtifactRegistry).toBe(false);
+    expect(local.registryHost).toBe("127.0.0.1:5000");
+    expect(local.imageUri("api")).toBe("127.0.0.1:5000/api");
+    expect(team.imageUri("api")).toBe("registry.example.com/team/images/api");
+    const image = new ContainerImage(stack, "Image", { repository: local, directory: fixture });
+    expect(image.isPushed).toBe(true);
+    expect(image.localImageName).toBe(`127.0.0.1:5000/image:${image.tag}`);
+    expect(image.imageRef).toMatch(/^127\.0\.0\.1:5000\/image@\$\{/);
+    const json = JSON.parse(Testing.synth(stack, true));
+    // The docker provider needs an entry for every host it pushes to.
+    expect(json.provider.docker).toEqual([
+      { registry_auth: [{ address: "127.0.0.1:5000", auth_disabled: true }] },
+    ]);
+    expect(json.data).toBeUndefined();
+    expect(json.resource.google_artifact_registry_repository).toBeUndefined();
+    expect(Object.values<TfJson>(json.resource.docker_registry_image)[0].name).toBe(
+      image.localImageName,
+    );
+  });
+
+  test("credentials: username and password, or a Docker config file", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const token = new TerraformVariable(stack, "token", { type: "string", sensitive: true });
+    const a = DockerRepository.fromRegistry(stack, "A", {
+      registryHost: "a.example.com",
+      username: "ci",
+      password: token.stringValue,
+    });
+    const b = DockerRepository.fromRegistry(stack, "B", {
+      registryHost: "b.example.com",
+      configFile: "/home/ci/.docker/config.json",
+    });
+    new ContainerImage(stack, "ImageA", { repository: a, directory: fixture });
+    new ContainerImage(stack, "ImageB", { repository: b, directory: fixture });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(json.provider.docker[0].registry_auth).toEqual([
+      { address: "a.example.com", username: "ci", password: "${var.token}" },
+      { address: "b.example.com", config_file: "/home/ci/.docker/config.json" },
+    ]);
+  });
+
+  test("insecure: the provider reaches the registry over plain HTTP", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const repository = DockerRepository.fromRegistry(stack, "L", {
+      registryHost: "127.0.0.1:5000",
+      insecure: true,
+    });
+    new ContainerImage(stack, "Image", { repository, directory: fixture });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(json.provider.docker[0].registry_auth).toEqual([
+      { address: "http://127.0.0.1:5000", auth_disabled: true },
+    ]);
+  });
+
+  test("a literal password is a warning; half a credential is an error", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const a = DockerRepository.fromRegistry(stack, "A", {
+      registryHost: "a.example.com",
+      username: "u",
+      password: "p",
+    });
+    expect(warnings(a)).toEqual([
+      expect.stringContaining(
+        "the password for a.example.com is a literal: it is written into the synthesized Terraform JSON",
+      ),
+    ]);
+    expect(() =>
+      DockerRepository.fromRegistry(stack, "B", { registryHost: "b.example.com", username: "u" }),
+    ).toThrow(
+      "DockerRepository 'stack/B': invalid password: must be given together with username. Got: undefined",
+    );
+    expect(() =>
+      DockerRepository.fromRegistry(stack, "C", {
+        registryHost: "c.example.com",
+        username: "u",
+        password: "p",
+        configFile: "/c",
+      }),
+    ).toThrow(/invalid configFile: must not be set together with username\/password/);
+  });
+
+  test("an Artifact Registry repository says so", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    expect(new DockerRepository(stack, "Repo", { location: "us" }).isArtifactRegistry).toBe(true);
+  });
+
+  test.each([
+    "",
+    "http://127.0.0.1:5000",
+    "127.0.0.1:5000/path",
+    "Registry.Example.com",
+    "host:0",
+    "host:70000",
+    "host name",
+  ])("registryHost %j is refused", (registryHost) => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    expect(() => DockerRepository.fromRegistry(stack, "R", { registryHost })).toThrow(
+      /^DockerRepository 'stack\/R': invalid registryHost: must be /,
+    );
+  });
+
+  test("[::1]:5000 and a plain DNS name are accepted", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    expect(
+      DockerRepository.fromRegistry(stack, "A", { registryHost: "[::1]:5000" }).imageUri("x"),
+    ).toBe("[::1]:5000/x");
+    expect(
+      DockerRepository.fromRegistry(stack, "B", { registryHost: "localhost" }).imageUri("x"),
+    ).toBe("localhost/x");
+  });
+
+  test("a namespace follows the image-name grammar", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    expect(() =>
+      DockerRepository.fromRegistry(stack, "R", { registryHost: "localhost", namespace: "Team" }),
+    ).toThrow(/invalid namespace: must be one or more '\/'-separated components/);
+  });
+
+  test("IAM grants are refused, naming the registry", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const repo = DockerRepository.fromRegistry(stack, "R", { registryHost: "127.0.0.1:5000" });
+    expect(() => repo.grantReader("user:a@example.com")).toThrow(
+      "DockerRepository 'stack/R': grantReader grants an Artifact Registry IAM role, but this repository is the OCI registry 127.0.0.1:5000",
+    );
+  });
+
+  test("Cloud Run refuses an image pushed to another registry", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    new GoogleProvider(stack, "google", { project: "p" });
+    const repository = DockerRepository.fromRegistry(stack, "R", {
+      registryHost: "127.0.0.1:5000",
+    });
+    const image = new ContainerImage(stack, "Image", { repository, directory: fixture });
+    expect(() => new CloudRunService(stack, "svc", { region: "europe-west1", image })).toThrow(
+      /^CloudRunService 'stack\/svc': invalid image: must be pushed to an Artifact Registry repository: Cloud Run pulls images from Artifact Registry, not from 127\.0\.0\.1:5000/,
+    );
   });
 });

@@ -32,7 +32,11 @@ function synth(buildArgs?: { [key: string]: string }): SynthesizedStack {
       CloudRunApp.local(
         s,
         "cloud-run-app",
-        { ...rustServiceProps({ projectId: "unused", region: "europe-west1" }), directory: context, buildArgs },
+        {
+          ...rustServiceProps({ projectId: "unused", region: "europe-west1" }),
+          directory: context,
+          buildArgs,
+        },
         { hostPort: HOST_PORT, containerName: CONTAINER },
       );
     },
@@ -45,7 +49,14 @@ function synth(buildArgs?: { [key: string]: string }): SynthesizedStack {
 
 /** `terraform plan -detailed-exitcode`: the planned actions by resource type, or none. */
 function planActions(stack: SynthesizedStack): { [type: string]: string[] } {
-  const result = terraform(stack.dir, ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", "-out=tfplan"]);
+  const result = terraform(stack.dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-detailed-exitcode",
+    "-out=tfplan",
+  ]);
   if (result.status === 0) {
     return {};
   }
@@ -84,7 +95,13 @@ afterAll(() => {
 describe("rust-service-local, deployed with terraform apply", () => {
   test("apply builds the image and starts the container", () => {
     const started = Date.now();
-    const result = terraform(stack.dir, ["apply", "-input=false", "-no-color", "-auto-approve", "-lock=false"]);
+    const result = terraform(stack.dir, [
+      "apply",
+      "-input=false",
+      "-no-color",
+      "-auto-approve",
+      "-lock=false",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     console.log(`terraform apply (build + start): ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -93,7 +110,7 @@ describe("rust-service-local, deployed with terraform apply", () => {
 
   test("GET / answers over loopback with K_SERVICE and uid/gid 65532", async () => {
     await waitFor200(`${URL}/healthz`);
-    const body = await (await fetch(`${URL}/`)).json();
+    const body = (await (await fetch(`${URL}/`)).json()) as any;
     expect(body).toMatchObject({
       service: "cloud-run-app",
       configuration: "cloud-run-app",
@@ -114,7 +131,9 @@ describe("rust-service-local, deployed with terraform apply", () => {
     expect(container.HostConfig.CapAdd ?? []).toEqual([]);
     expect(container.HostConfig.SecurityOpt).toContain("no-new-privileges:true");
     expect(container.HostConfig.Privileged).toBe(false);
-    expect(container.HostConfig.PortBindings["8080/tcp"]).toEqual([{ HostIp: "127.0.0.1", HostPort: String(HOST_PORT) }]);
+    expect(container.HostConfig.PortBindings["8080/tcp"]).toEqual([
+      { HostIp: "127.0.0.1", HostPort: String(HOST_PORT) },
+    ]);
     expect(container.HostConfig.Tmpfs).toEqual({ "/tmp": "rw,nosuid,nodev,size=512m" });
     expect(container.HostConfig.Memory).toBe(512 * 1024 * 1024);
     expect(container.HostConfig.NanoCpus || container.HostConfig.CpuQuota).toBeTruthy();
@@ -170,7 +189,13 @@ describe("rust-service-local, deployed with terraform apply", () => {
   });
 
   test("destroy removes the container and the image, and leaves nothing behind", () => {
-    const result = terraform(stack.dir, ["destroy", "-input=false", "-no-color", "-auto-approve", "-lock=false"]);
+    const result = terraform(stack.dir, [
+      "destroy",
+      "-input=false",
+      "-no-color",
+      "-auto-approve",
+      "-lock=false",
+    ]);
     expect(result.status).toBe(0);
     expect(docker(["inspect", CONTAINER]).status).not.toBe(0);
     expect(docker(["image", "inspect", imageName]).status).not.toBe(0);

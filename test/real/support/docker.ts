@@ -15,10 +15,15 @@ export interface DockerResult {
 }
 
 /** Runs the docker CLI against the provisioned engine. */
-export function docker(args: string[], options: { input?: string; timeoutMs?: number } = {}): DockerResult {
+export function docker(
+  args: string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): DockerResult {
   const { manifest, env } = toolchain();
   if (!manifest.docker?.host) {
-    throw new Error("no Docker engine is provisioned: run npm run provision and see its MISSING list");
+    throw new Error(
+      "no Docker engine is provisioned: run npm run provision and see its MISSING list",
+    );
   }
   const result = spawnSync("docker", args, {
     env: { ...env, DOCKER_HOST: manifest.docker.host },

@@ -22,11 +22,20 @@ const { provisionTerraform } = require("./toolchain/terraform");
 const { provisionProviders, writeCliConfig } = require("./toolchain/providers");
 const { provisionScanners } = require("./toolchain/scanners");
 const { writeEnvironment, readManifest, MANIFEST } = require("./toolchain/manifest");
-const { aptInstall, engineDiskMiB, provisionDocker, stopPrivateEngine } = require("./toolchain/docker");
+const {
+  aptInstall,
+  engineDiskMiB,
+  provisionDocker,
+  stopPrivateEngine,
+} = require("./toolchain/docker");
 const { provisionImages } = require("./toolchain/images");
 
 /** Debian packages the real toolchain runs, by the command each provides. */
-const DEBIAN_PACKAGES = { "docker.io": "dockerd", debootstrap: "debootstrap", "docker-registry": "docker-registry" };
+const DEBIAN_PACKAGES = {
+  "docker.io": "dockerd",
+  debootstrap: "debootstrap",
+  "docker-registry": "docker-registry",
+};
 
 /** The Cargo manifests whose crates the cargo-chef builder stand-in carries. */
 const CARGO_MANIFESTS = [path.join(__dirname, "..", "examples", "rust-service", "Cargo.toml")];
@@ -43,7 +52,9 @@ async function main(argv) {
   }
   const unknown = argv.filter((a) => !["--tofu", "--stop"].includes(a));
   if (unknown.length > 0) {
-    console.error(`provision: unknown option ${unknown.join(" ")} (known: --status, --stop, --tofu)`);
+    console.error(
+      `provision: unknown option ${unknown.join(" ")} (known: --status, --stop, --tofu)`,
+    );
     return 2;
   }
   const started = Date.now();
@@ -59,22 +70,36 @@ async function main(argv) {
   let images = { error: docker.error ?? packages.error };
   if (!docker.error) {
     try {
-      images = await provisionImages(cache, { ...process.env, DOCKER_HOST: docker.host }, CARGO_MANIFESTS);
+      images = await provisionImages(
+        cache,
+        { ...process.env, DOCKER_HOST: docker.host },
+        CARGO_MANIFESTS,
+      );
     } catch (error) {
       images = { error: error.message };
       log(`images: UNAVAILABLE: ${error.message}`);
     }
   }
   const registry = which("docker-registry");
-  const buildx = docker.host ? capture("docker", ["buildx", "version"], { env: { ...process.env, DOCKER_HOST: docker.host } }) : undefined;
+  const buildx = docker.host
+    ? capture("docker", ["buildx", "version"], {
+        env: { ...process.env, DOCKER_HOST: docker.host },
+      })
+    : undefined;
   const manifest = {
     cache,
     terraform,
     providers,
     scanners,
-    docker: { ...docker, buildx: buildx !== undefined, diskMiB: docker.private ? engineDiskMiB(cache) : undefined },
+    docker: {
+      ...docker,
+      buildx: buildx !== undefined,
+      diskMiB: docker.private ? engineDiskMiB(cache) : undefined,
+    },
     images,
-    registry: registry ? { path: registry } : { error: "docker-registry is not installed (Debian package docker-registry)" },
+    registry: registry
+      ? { path: registry }
+      : { error: "docker-registry is not installed (Debian package docker-registry)" },
   };
   writeEnvironment(cache, manifest);
 

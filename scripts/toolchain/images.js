@@ -37,7 +37,17 @@ const ROOTFS_PACKAGES = [
 /** What each distroless flavour holds, as Debian packages (distroless' own package lists). */
 const DISTROLESS = {
   static: ["ca-certificates", "tzdata", "netbase", "base-files"],
-  cc: ["ca-certificates", "tzdata", "netbase", "base-files", "libc6", "libssl3t64", "libgcc-s1", "libstdc++6", "zlib1g"],
+  cc: [
+    "ca-certificates",
+    "tzdata",
+    "netbase",
+    "base-files",
+    "libc6",
+    "libssl3t64",
+    "libgcc-s1",
+    "libstdc++6",
+    "zlib1g",
+  ],
 };
 
 const PASSWD = [
@@ -46,20 +56,30 @@ const PASSWD = [
   "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin",
   "",
 ].join("\n");
-const GROUP = ["root:x:0:", "nobody:x:65534:", "tty:x:5:", "staff:x:50:", "nonroot:x:65532:", ""].join("\n");
-const NSSWITCH = "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n";
+const GROUP = [
+  "root:x:0:",
+  "nobody:x:65534:",
+  "tty:x:5:",
+  "staff:x:50:",
+  "nonroot:x:65532:",
+  "",
+].join("\n");
+const NSSWITCH =
+  "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n";
 const PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  });
   if (result.error || result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed: ${(result.stderr || result.error?.message || "").trim().slice(-2000)}`);
+    throw new Error(
+      `${command} ${args.join(" ")} failed: ${(result.stderr || result.error?.message || "").trim().slice(-2000)}`,
+    );
   }
   return result.stdout;
-}
-
-function docker(env, args, options = {}) {
-  return run("docker", args, { env, ...options });
 }
 
 function imageExists(env, name) {
@@ -91,11 +111,19 @@ async function rootfs(cache) {
   const result = await runLong(
     `debootstrap ${DEBIAN.suite} (minbase + ${ROOTFS_PACKAGES.join(",")})`,
     "debootstrap",
-    ["--variant=minbase", `--include=${ROOTFS_PACKAGES.join(",")}`, DEBIAN.suite, dir, DEBIAN.mirror],
+    [
+      "--variant=minbase",
+      `--include=${ROOTFS_PACKAGES.join(",")}`,
+      DEBIAN.suite,
+      dir,
+      DEBIAN.mirror,
+    ],
     { logFile: path.join(cache, "logs", "debootstrap.log") },
   );
   if (result.code !== 0) {
-    throw new Error(`debootstrap failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`);
+    throw new Error(
+      `debootstrap failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`,
+    );
   }
   // Nothing of the host's apt state belongs in an image.
   fs.rmSync(path.join(dir, "var", "cache", "apt", "archives"), { recursive: true, force: true });
@@ -108,10 +136,18 @@ async function rootfs(cache) {
 function packageFiles(root, packages) {
   const files = new Set();
   for (const pkg of packages) {
-    const listed = run("dpkg-query", [`--admindir=${path.join(root, "var", "lib", "dpkg")}`, "-L", pkg]);
+    const listed = run("dpkg-query", [
+      `--admindir=${path.join(root, "var", "lib", "dpkg")}`,
+      "-L",
+      pkg,
+    ]);
     for (const line of listed.split("\n")) {
       const file = line.trim();
-      if (file === "" || file === "/." || /^\/usr\/share\/(man|info|lintian|doc(?!\/[^/]+\/copyright$))/.test(file)) {
+      if (
+        file === "" ||
+        file === "/." ||
+        /^\/usr\/share\/(man|info|lintian|doc(?!\/[^/]+\/copyright$))/.test(file)
+      ) {
         continue;
       }
       // With merged /usr, packages list /lib/... paths that live under /usr/lib.
@@ -139,11 +175,22 @@ function isLink(file) {
 function distrolessTree(root, flavour, dir) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const files = packageFiles(root, DISTROLESS[flavour]);
+  // Files the packages' maintainer scripts generate (not in their file lists), as distroless has them.
+  const generated = ["etc/ssl/certs/ca-certificates.crt"].filter((f) =>
+    fs.existsSync(path.join(root, f)),
+  );
+  const files = [...packageFiles(root, DISTROLESS[flavour]), ...generated];
   const list = path.join(`${dir}.files`);
   fs.writeFileSync(list, files.join("\n") + "\n");
   // tar keeps modes, owners and symlinks; -h is not used, so links stay links.
-  run("sh", ["-c", `tar -C "$1" --no-recursion -cf - -T "$2" | tar -C "$3" -xf -`, "sh", root, list, dir]);
+  run("sh", [
+    "-c",
+    `tar -C "$1" --no-recursion -cf - -T "$2" | tar -C "$3" -xf -`,
+    "sh",
+    root,
+    list,
+    dir,
+  ]);
   fs.rmSync(list, { force: true });
   // Merged /usr, as in Debian trixie: the dynamic loader is found at /lib64.
   for (const link of ["bin", "sbin", "lib", "lib64"]) {
@@ -163,7 +210,14 @@ function distrolessTree(root, flavour, dir) {
   fs.mkdirSync(path.join(dir, "root"), { recursive: true, mode: 0o700 });
   fs.mkdirSync(path.join(dir, "home", "nonroot"), { recursive: true, mode: 0o700 });
   fs.chownSync(path.join(dir, "home", "nonroot"), 65532, 65532);
-  for (const forbidden of ["bin/sh", "usr/bin/sh", "usr/bin/dash", "usr/bin/bash", "usr/bin/apt", "usr/bin/dpkg"]) {
+  for (const forbidden of [
+    "bin/sh",
+    "usr/bin/sh",
+    "usr/bin/dash",
+    "usr/bin/bash",
+    "usr/bin/apt",
+    "usr/bin/dpkg",
+  ]) {
     if (fs.existsSync(path.join(dir, forbidden))) {
       throw new Error(`the ${flavour} stand-in would contain /${forbidden}`);
     }
@@ -172,13 +226,38 @@ function distrolessTree(root, flavour, dir) {
 
 /** `docker import` of a directory as an image with the given config changes. */
 function importTree(env, dir, name, changes) {
-  const args = ["import", "--platform", "linux/amd64", ...changes.flatMap((c) => ["--change", c]), "-", name];
-  run("sh", ["-c", `dir="$1"; shift; tar --numeric-owner -C "$dir" -cf - . | docker "$@"`, "sh", dir, ...args], { env });
+  const args = [
+    "import",
+    "--platform",
+    "linux/amd64",
+    ...changes.flatMap((c) => ["--change", c]),
+    "-",
+    name,
+  ];
+  run(
+    "sh",
+    [
+      "-c",
+      `dir="$1"; shift; tar --numeric-owner -C "$dir" -cf - . | docker "$@"`,
+      "sh",
+      dir,
+      ...args,
+    ],
+    { env },
+  );
 }
 
 async function distroless(cache, env, root, flavour) {
   const name = `gcr.io/distroless/${flavour}-${DEBIAN.distrolessSuffix}:nonroot`;
-  const key = inputKey({ root: root.key, flavour, packages: DISTROLESS[flavour], PASSWD, GROUP, NSSWITCH, v: 1 });
+  const key = inputKey({
+    root: root.key,
+    flavour,
+    packages: DISTROLESS[flavour],
+    PASSWD,
+    GROUP,
+    NSSWITCH,
+    v: 2,
+  });
   if (upToDate(cache, env, name, key)) {
     log(`image ${name}: cached`);
     return name;
@@ -186,7 +265,12 @@ async function distroless(cache, env, root, flavour) {
   log(`image ${name}: making the local stand-in`);
   const dir = path.join(cache, "images", `distroless-${flavour}`);
   distrolessTree(root.dir, flavour, dir);
-  importTree(env, dir, name, ["USER 65532", "WORKDIR /home/nonroot", `ENV ${PATH_ENV}`, "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"]);
+  importTree(env, dir, name, [
+    "USER 65532",
+    "WORKDIR /home/nonroot",
+    `ENV ${PATH_ENV}`,
+    "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+  ]);
   fs.rmSync(dir, { recursive: true, force: true });
   writeAtomic(keyFile(cache, name), `${key}\n`);
   return name;
@@ -206,7 +290,9 @@ async function cargoChef(cache) {
     { logFile: path.join(cache, "logs", "cargo-chef.log") },
   );
   if (result.code !== 0) {
-    throw new Error(`cargo install cargo-chef failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`);
+    throw new Error(
+      `cargo install cargo-chef failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`,
+    );
   }
   return binary;
 }
@@ -216,14 +302,21 @@ function rustToolchain() {
   const sysroot = capture("rustc", ["--print", "sysroot"]);
   const version = capture("rustc", ["--version"]);
   if (!sysroot || !version) {
-    throw new Error("rustc is not on PATH (the cargo-chef builder carries the machine's Rust toolchain)");
+    throw new Error(
+      "rustc is not on PATH (the cargo-chef builder carries the machine's Rust toolchain)",
+    );
   }
   const match = /^rustc (\d+)\.(\d+)\.(\d+)/.exec(version);
   if (!match) {
     throw new Error(`cannot read the Rust version from ${JSON.stringify(version)}`);
   }
   const host = capture("rustc", ["-vV"]).match(/^host: (.+)$/m)[1];
-  return { sysroot, version: `${match[1]}.${match[2]}.${match[3]}`, minor: `${match[1]}.${match[2]}`, host };
+  return {
+    sysroot,
+    version: `${match[1]}.${match[2]}.${match[3]}`,
+    minor: `${match[1]}.${match[2]}`,
+    host,
+  };
 }
 
 /** Crates the example needs, fetched on this machine into a Cargo home copied into the builder. */
@@ -231,12 +324,19 @@ async function cargoRegistry(cache, manifests) {
   const home = path.join(cache, "cargo-home");
   fs.mkdirSync(home, { recursive: true });
   for (const manifest of manifests) {
-    const result = await runLong(`cargo fetch --locked (${path.relative(process.cwd(), manifest)})`, "cargo", ["fetch", "--locked", "--manifest-path", manifest], {
-      env: { ...process.env, CARGO_HOME: home },
-      logFile: path.join(cache, "logs", "cargo-fetch.log"),
-    });
+    const result = await runLong(
+      `cargo fetch --locked (${path.relative(process.cwd(), manifest)})`,
+      "cargo",
+      ["fetch", "--locked", "--manifest-path", manifest],
+      {
+        env: { ...process.env, CARGO_HOME: home },
+        logFile: path.join(cache, "logs", "cargo-fetch.log"),
+      },
+    );
     if (result.code !== 0) {
-      throw new Error(`cargo fetch failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`);
+      throw new Error(
+        `cargo fetch failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`,
+      );
     }
   }
   return home;
@@ -255,14 +355,22 @@ function lockfileKeys(manifests) {
 async function cargoChefBuilder(cache, env, root, manifests) {
   const rust = rustToolchain();
   const name = `lukemathwalker/cargo-chef:latest-rust-${rust.minor}-${DEBIAN.suite}`;
-  const key = inputKey({ root: root.key, rust: rust.version, chef: CARGO_CHEF.version, locks: lockfileKeys(manifests), v: 1 });
+  const key = inputKey({
+    root: root.key,
+    rust: rust.version,
+    chef: CARGO_CHEF.version,
+    locks: lockfileKeys(manifests),
+    v: 1,
+  });
   if (upToDate(cache, env, name, key)) {
     log(`image ${name}: cached`);
     return { name, rust: rust.version };
   }
   const chef = await cargoChef(cache);
   const cargoHome = await cargoRegistry(cache, manifests);
-  log(`image ${name}: making the local stand-in (Rust ${rust.version}, cargo-chef ${CARGO_CHEF.version})`);
+  log(
+    `image ${name}: making the local stand-in (Rust ${rust.version}, cargo-chef ${CARGO_CHEF.version})`,
+  );
   const dir = path.join(cache, "images", "cargo-chef");
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -271,8 +379,23 @@ async function cargoChefBuilder(cache, env, root, manifests) {
   const rustDir = path.join(dir, "usr", "local", "rust");
   const libTarget = path.join("lib", "rustlib", rust.host);
   fs.mkdirSync(path.join(rustDir, "bin"), { recursive: true });
-  const keep = ["bin/cargo", "bin/rustc", libTarget, ...fs.readdirSync(path.join(rust.sysroot, "lib")).filter((f) => f.endsWith(".so") || f.includes(".so.")).map((f) => `lib/${f}`)];
-  run("sh", ["-c", 'src="$1"; dst="$2"; shift 2; tar -C "$src" -cf - "$@" | tar -C "$dst" -xf -', "sh", rust.sysroot, rustDir, ...keep]);
+  const keep = [
+    "bin/cargo",
+    "bin/rustc",
+    libTarget,
+    ...fs
+      .readdirSync(path.join(rust.sysroot, "lib"))
+      .filter((f) => f.endsWith(".so") || f.includes(".so."))
+      .map((f) => `lib/${f}`),
+  ];
+  run("sh", [
+    "-c",
+    'src="$1"; dst="$2"; shift 2; tar -C "$src" -cf - "$@" | tar -C "$dst" -xf -',
+    "sh",
+    rust.sysroot,
+    rustDir,
+    ...keep,
+  ]);
   const cargoDir = path.join(dir, "usr", "local", "cargo");
   fs.mkdirSync(path.join(cargoDir, "bin"), { recursive: true });
   fs.copyFileSync(chef, path.join(cargoDir, "bin", "cargo-chef"));

@@ -65,7 +65,11 @@ const PROVIDERS = [
 const OPENTOFU = { module: "github.com/opentofu/opentofu", version: "v1.10.10" };
 
 /** The Debian release the base-image stand-ins are made from (debootstrap). */
-const DEBIAN = { suite: "trixie", mirror: "http://deb.debian.org/debian", distrolessSuffix: "debian13" };
+const DEBIAN = {
+  suite: "trixie",
+  mirror: "http://deb.debian.org/debian",
+  distrolessSuffix: "debian13",
+};
 
 /** cargo-chef, built from crates.io into the cargo-chef builder stand-in. */
 const CARGO_CHEF = { version: "0.1.78" };

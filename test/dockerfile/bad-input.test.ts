@@ -258,7 +258,10 @@ describe("arbitrary text never escapes as a TypeError", () => {
     );
   });
 
-  test("long inputs finish quickly", () => {
+  // A hang guard, not a speed goal (npm run bench measures speed): input that sent a parser
+  // into exponential or quadratic work would not finish within the test's 30 s timeout on
+  // these sizes, whatever else the machine is doing.
+  test("long inputs finish", () => {
     const inputs = [
       "FROM a\nRUN " + "\\\n".repeat(10000),
       "FROM a\nUSER " + "${".repeat(10000),
@@ -269,9 +272,7 @@ describe("arbitrary text never escapes as a TypeError", () => {
       "FROM a\nARG U=1\nUSER " + "${U:-".repeat(3000) + "}".repeat(3000),
     ];
     for (const text of inputs) {
-      const start = Date.now();
       check(text);
-      expect(Date.now() - start).toBeLessThan(3000);
     }
-  });
+  }, 30000);
 });

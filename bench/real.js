@@ -119,6 +119,7 @@ async function main() {
   }
   spawnSync("docker", ["rmi", "-f", TAG], { env: ENV });
   spawnSync("docker", ["image", "prune", "--force"], { env: ENV });
+  spawnSync("docker", ["builder", "prune", "--all", "--force"], { env: ENV });
   fs.rmSync(context, { recursive: true, force: true });
 
   const results = {

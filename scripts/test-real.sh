@@ -18,6 +18,8 @@ cleanup() {
   docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^(cdktf-cloud-run-test/|127\.0\.0\.1:18500/)' \
     | xargs -r docker rmi -f >/dev/null 2>&1 || true
   docker image prune --force >/dev/null 2>&1 || true
+  # The docker provider builds through the engine's BuildKit: its snapshots are build cache too.
+  docker builder prune --all --force >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 npx jest -c jest.real.config.js "$@"

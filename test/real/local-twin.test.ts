@@ -75,7 +75,8 @@ function planActions(stack: SynthesizedStack): { [type: string]: string[] } {
 
 let stack: SynthesizedStack;
 let imageName: string;
-const imagesBefore = imageNames();
+/** Tagged images before the test (untagged ones are earlier builds' cache, pruned below). */
+const imagesBefore = imageNames().filter((name) => name !== "<none>:<none>");
 
 beforeAll(() => {
   docker(["rm", "-f", CONTAINER]);
@@ -200,8 +201,13 @@ describe("rust-service-local, deployed with terraform apply", () => {
     expect(docker(["inspect", CONTAINER]).status).not.toBe(0);
     expect(docker(["image", "inspect", imageName]).status).not.toBe(0);
     // The builder stages' images are the engine's build cache, untagged: prune them, and the
-    // engine holds exactly the images it held before the test.
+    // engine holds exactly the images it held before the test, and none untagged.
     dockerOk(["image", "prune", "--force"]);
+    // The provider builds through the engine's BuildKit: its snapshots are build cache too.
+    dockerOk(["builder", "prune", "--all", "--force"]);
     expect(imageNames()).toEqual(imagesBefore);
+    expect(dockerOk(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"])).toMatch(
+      /^Build Cache 0$/m,
+    );
   });
 });

@@ -289,7 +289,7 @@ async function provideNewestServed(cache, pin, type, go) {
     return { version, commit, from, binary: cached };
   }
   log(
-    `provider ${pin.source}: building the newest commit the proxy serves instead, as ${version} (${from})`,
+    `provider ${pin.source}: building the substitute commit the proxy serves instead, as ${version} (${from})`,
   );
   const output = path.join(dir, binaryName(type, version));
   const build = await goBuild(

@@ -7,13 +7,12 @@ import { ComposedStack } from "../../examples/composed-stack/main";
 import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
 import { compareWithPlan, plannedResources, references } from "./support/plan-values";
 import {
-  init,
+  expectValid,
   plan,
   prepare,
   synthApp,
   SynthesizedStack,
   TfJson,
-  validate,
 } from "./support/terraform";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -46,10 +45,7 @@ describe.each(["rust-service", "rust-service-local", "composed-stack"])("example
   test("terraform validate: valid, no warnings", () => {
     const s = stack(name);
     prepare(s);
-    init(s.dir);
-    const result = validate(s.dir);
-    expect(result.diagnostics).toEqual([]);
-    expect(result.valid).toBe(true);
+    expectValid(s.dir);
   });
 
   test("terraform plan: every resource planned, literal values unchanged", () => {

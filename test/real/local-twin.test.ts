@@ -15,7 +15,15 @@ import { CloudRunApp } from "../../src";
 import { RUST_SERVICE_DIR, rustServiceProps } from "../../examples/rust-service/main";
 import { tempDir } from "../support/temp";
 import { copyContext, docker, dockerOk, imageNames, inspect, waitFor200 } from "./support/docker";
-import { init, prepare, synthApp, SynthesizedStack, terraform } from "./support/terraform";
+import {
+  apply,
+  init,
+  planExitCode,
+  prepare,
+  synthApp,
+  SynthesizedStack,
+  terraform,
+} from "./support/terraform";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -49,14 +57,7 @@ function synth(buildArgs?: { [key: string]: string }): SynthesizedStack {
 
 /** `terraform plan -detailed-exitcode`: the planned actions by resource type, or none. */
 function planActions(stack: SynthesizedStack): { [type: string]: string[] } {
-  const result = terraform(stack.dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-detailed-exitcode",
-    "-out=tfplan",
-  ]);
+  const result = planExitCode(stack.dir, ["-out=tfplan"]);
   if (result.status === 0) {
     return {};
   }
@@ -96,13 +97,7 @@ afterAll(() => {
 describe("rust-service-local, deployed with terraform apply", () => {
   test("apply builds the image and starts the container", () => {
     const started = Date.now();
-    const result = terraform(stack.dir, [
-      "apply",
-      "-input=false",
-      "-no-color",
-      "-auto-approve",
-      "-lock=false",
-    ]);
+    const result = apply(stack.dir);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     console.log(`terraform apply (build + start): ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -190,13 +185,7 @@ describe("rust-service-local, deployed with terraform apply", () => {
   });
 
   test("destroy removes the container and the image, and leaves nothing behind", () => {
-    const result = terraform(stack.dir, [
-      "destroy",
-      "-input=false",
-      "-no-color",
-      "-auto-approve",
-      "-lock=false",
-    ]);
+    const result = apply(stack.dir, { destroy: true });
     expect(result.status).toBe(0);
     expect(docker(["inspect", CONTAINER]).status).not.toBe(0);
     expect(docker(["image", "inspect", imageName]).status).not.toBe(0);

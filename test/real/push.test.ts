@@ -12,7 +12,15 @@ import { ContainerImage, DockerRepository } from "../../src";
 import { NONROOT_CONTEXT } from "../hardening/arbitraries";
 import { tempDir } from "../support/temp";
 import { docker, waitFor200 } from "./support/docker";
-import { init, prepare, synthApp, SynthesizedStack, terraform } from "./support/terraform";
+import {
+  apply,
+  init,
+  planExitCode,
+  prepare,
+  synthApp,
+  SynthesizedStack,
+  terraform,
+} from "./support/terraform";
 import { toolchain } from "./support/toolchain";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -79,13 +87,7 @@ afterAll(() => {
 });
 
 test("apply builds and pushes; imageRef is the digest the registry serves", async () => {
-  const applied = terraform(stack.dir, [
-    "apply",
-    "-input=false",
-    "-no-color",
-    "-auto-approve",
-    "-lock=false",
-  ]);
+  const applied = apply(stack.dir);
   expect(applied.stderr).toBe("");
   expect(applied.status).toBe(0);
 
@@ -113,25 +115,13 @@ test("apply builds and pushes; imageRef is the digest the registry serves", asyn
 });
 
 test("a second plan shows no changes", () => {
-  const planned = terraform(stack.dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-detailed-exitcode",
-  ]);
+  const planned = planExitCode(stack.dir);
   expect(planned.stdout).toContain("No changes");
   expect(planned.status).toBe(0);
 });
 
 test("destroy succeeds, and the pushed digest stays in the registry (keep_remotely: earlier revisions can roll back)", async () => {
-  const destroyed = terraform(stack.dir, [
-    "destroy",
-    "-input=false",
-    "-no-color",
-    "-auto-approve",
-    "-lock=false",
-  ]);
+  const destroyed = apply(stack.dir, { destroy: true });
   expect(destroyed.status).toBe(0);
   const response = await fetch(
     `http://${HOST}/v2/cdktf-cloud-run/push-test/manifests/${image.tag}`,

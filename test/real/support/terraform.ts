@@ -177,3 +177,34 @@ export function planFailure(dir: string): string {
   }
   return `${result.stderr}\n${result.stdout}`;
 }
+
+/** `terraform apply -auto-approve` (or `destroy` with `destroy: true`). */
+export function apply(dir: string, { destroy = false } = {}): RunResult {
+  return terraform(dir, [
+    destroy ? "destroy" : "apply",
+    "-input=false",
+    "-no-color",
+    "-auto-approve",
+    "-lock=false",
+  ]);
+}
+
+/** `terraform plan -detailed-exitcode`: 0 when there are no changes, 2 when there are. */
+export function planExitCode(dir: string, extraArgs: string[] = []): RunResult {
+  return terraform(dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-detailed-exitcode",
+    ...extraArgs,
+  ]);
+}
+
+/** init, then `terraform validate`: valid, with no diagnostics. */
+export function expectValid(dir: string): void {
+  init(dir);
+  const result = validate(dir);
+  expect(result.diagnostics).toEqual([]);
+  expect(result.valid).toBe(true);
+}

@@ -150,13 +150,10 @@ function packageFiles(root, packages) {
       ) {
         continue;
       }
-      // With merged /usr, packages list /lib/... paths that live under /usr/lib.
-      const real = fs.existsSync(path.join(root, file)) ? file : undefined;
-      if (real !== undefined) {
-        const stat = fs.lstatSync(path.join(root, file));
-        if (!stat.isDirectory()) {
-          files.add(file.replace(/^\//, ""));
-        }
+      // Directories come with their files; a listed path that is gone is skipped.
+      const stat = fs.lstatSync(path.join(root, file), { throwIfNoEntry: false });
+      if (stat !== undefined && !stat.isDirectory()) {
+        files.add(file.replace(/^\//, ""));
       }
     }
   }
@@ -432,4 +429,4 @@ async function provisionImages(cache, dockerEnv, manifests) {
   return { images, rust: builder.rust };
 }
 
-module.exports = { provisionImages, PASSWD, DISTROLESS };
+module.exports = { provisionImages, packageFiles, PASSWD, DISTROLESS };

@@ -3,29 +3,14 @@
  * what `npx cdktf synth` writes must be valid, must plan offline, and the plan must carry the
  * values the library wrote (image by digest, service account, ingress, limits, scaling, IAM).
  */
-import { ComposedStack } from "../../examples/composed-stack/main";
-import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
 import { compareWithPlan, plannedResources, references } from "./support/plan-values";
-import {
-  expectValid,
-  plan,
-  prepare,
-  synthApp,
-  SynthesizedStack,
-  TfJson,
-} from "./support/terraform";
+import { expectValid, plan, prepare, SynthesizedStack, TfJson } from "./support/terraform";
+import { EXAMPLE_VARIABLES, synthExamples } from "./support/examples";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-const config = { projectId: "cdktf-cloud-run-test", region: "europe-west1" };
-const stacks = synthApp((app) => {
-  new RustServiceStack(app, "rust-service", config);
-  new RustServiceLocalStack(app, "rust-service-local", config);
-  new ComposedStack(app, "composed-stack", config);
-}, "real-examples-");
+const stacks = synthExamples("real-examples-");
 const plans = new Map<string, TfJson>();
-/** The composed stack's one variable (the worker's token). */
-const VARIABLES = { TF_VAR_worker_token: "offline-plan-token" };
 
 function stack(name: string): SynthesizedStack {
   const found = stacks.find((s) => s.name === name);
@@ -50,7 +35,7 @@ describe.each(["rust-service", "rust-service-local", "composed-stack"])("example
 
   test("terraform plan: every resource planned, literal values unchanged", () => {
     const s = stack(name);
-    const planned = plan(s.dir, VARIABLES);
+    const planned = plan(s.dir, EXAMPLE_VARIABLES);
     plans.set(name, planned);
     const { missing, mismatches } = compareWithPlan(s.json, planned);
     expect(missing).toEqual([]);
@@ -64,7 +49,7 @@ describe.each(["rust-service", "rust-service-local", "composed-stack"])("example
 describe("rust-service plan: the key fields", () => {
   test("Cloud Run runs the pushed image by digest, under the dedicated service account", () => {
     const s = stack("rust-service");
-    const planned = plans.get("rust-service") ?? plan(s.dir, VARIABLES);
+    const planned = plans.get("rust-service") ?? plan(s.dir, EXAMPLE_VARIABLES);
     const [serviceName] = only(s.json, "google_cloud_run_v2_service");
     const [pushName] = only(s.json, "docker_registry_image");
     const [accountName, account] = only(s.json, "google_service_account");
@@ -93,7 +78,7 @@ describe("rust-service plan: the key fields", () => {
 
   test("the push is triggered by the content hash, and the invoker binding is allUsers", () => {
     const s = stack("rust-service");
-    const planned = plans.get("rust-service") ?? plan(s.dir, VARIABLES);
+    const planned = plans.get("rust-service") ?? plan(s.dir, EXAMPLE_VARIABLES);
     const resources = plannedResources(planned);
     const [pushName, push] = only(s.json, "docker_registry_image");
     const [imageName, image] = only(s.json, "docker_image");

@@ -7,14 +7,12 @@
  * it; this file then runs one test that shows why it is absent (the proxy's refusal, recorded
  * word for word), and the compatibility tests are not registered.
  */
-import { ComposedStack } from "../../examples/composed-stack/main";
-import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
 import { compareWithPlan } from "./support/plan-values";
-import { init, plan, prepare, synthApp, validate } from "./support/terraform";
+import { init, plan, prepare, validate } from "./support/terraform";
+import { EXAMPLE_VARIABLES, synthExamples } from "./support/examples";
 import { extraProviderVersions, toolchain } from "./support/toolchain";
 
 const versions = extraProviderVersions("hashicorp/google").filter((v) => v.startsWith("7."));
-const config = { projectId: "cdktf-cloud-run-test", region: "europe-west1" };
 
 if (versions.length === 0) {
   test("google 7.x is not in the mirror, for a recorded reason", () => {
@@ -27,11 +25,7 @@ if (versions.length === 0) {
   });
 } else {
   describe.each(versions)("google %s", (version) => {
-    const stacks = synthApp((app) => {
-      new RustServiceStack(app, "rust-service", config);
-      new RustServiceLocalStack(app, "rust-service-local", config);
-      new ComposedStack(app, "composed-stack", config);
-    }, "real-google7-");
+    const stacks = synthExamples("real-google7-");
 
     test.each(stacks.map((s) => [s.name, s] as const))(
       "%s validates and plans with the same literal values",
@@ -44,7 +38,7 @@ if (versions.length === 0) {
         const result = validate(stack.dir);
         expect(result.diagnostics).toEqual([]);
         expect(result.valid).toBe(true);
-        const planned = plan(stack.dir, { TF_VAR_worker_token: "offline-plan-token" });
+        const planned = plan(stack.dir, EXAMPLE_VARIABLES);
         const { missing, mismatches } = compareWithPlan(stack.json, planned);
         expect(missing).toEqual([]);
         expect(mismatches).toEqual([]);

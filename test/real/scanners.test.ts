@@ -14,11 +14,10 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformStack } from "cdktf";
 import { CloudRunApp, Dockerfile, DockerRepository } from "../../src";
 import { NONROOT_CONTEXT } from "../hardening/arbitraries";
-import { ComposedStack } from "../../examples/composed-stack/main";
-import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
 import { DOCKERFILE_CASES } from "../fixtures/dockerfile-cases";
 import { tempDir } from "../support/temp";
 import { synthApp } from "./support/terraform";
+import { synthExamples } from "./support/examples";
 import { tool, toolchain } from "./support/toolchain";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -72,12 +71,7 @@ function hadolint(text: string): { code: string; line: number }[] {
   return JSON.parse(result.stdout).map((f: any) => ({ code: f.code, line: f.line }));
 }
 
-const config = { projectId: "cdktf-cloud-run-test", region: "europe-west1" };
-const stacks = synthApp((app) => {
-  new RustServiceStack(app, "rust-service", config);
-  new RustServiceLocalStack(app, "rust-service-local", config);
-  new ComposedStack(app, "composed-stack", config);
-}, "real-scanners-");
+const stacks = synthExamples("real-scanners-");
 
 /** Every Dockerfile the generators write, with the options that change its text. */
 const GENERATED: { name: string; dockerfile: Dockerfile }[] = [

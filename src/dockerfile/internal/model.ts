@@ -12,7 +12,6 @@ import {
   From,
   Heredoc,
   Instruction,
-  JSONInstruction,
   Onbuild,
 } from "dockerfile-ast";
 import { DockerfileStage, RuntimeUser } from "../types";
@@ -203,6 +202,23 @@ function landsOnEtcPasswd(
     return isPasswd(destIsDir ? `${dest}/passwd` : dest);
   }
   return false;
+}
+
+/**
+ * The arguments of an instruction in exec (JSON array) form, as Docker reads them; undefined for
+ * the shell form (Docker also takes a text that is not a valid JSON array of strings as shell form).
+ */
+function execForm(instruction: Instruction): string[] | undefined {
+  const content = (instruction.getArgumentsContent() ?? "").trim();
+  if (!content.startsWith("[")) {
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(content);
+    return Array.isArray(value) && value.every((a) => typeof a === "string") ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function basename(file: string): string {
@@ -989,14 +1005,9 @@ export class Analysis {
 
   /** The simple commands a RUN instruction runs (shell form, exec form, heredocs). */
   private runCommands(instruction: Instruction, lookup: VariableLookup): SimpleCommand[] {
-    const json = instruction as JSONInstruction;
-    if (
-      typeof json.getOpeningBracket === "function" &&
-      json.getOpeningBracket() !== null &&
-      json.getClosingBracket() !== null
-    ) {
+    const argv = execForm(instruction);
+    if (argv !== undefined) {
       // Exec form: no shell, no variable expansion, unless it runs a shell with -c.
-      const argv = json.getJSONStrings().map((s) => s.getJSONValue());
       const c = argv.findIndex((a, k) => k > 0 && /^-[a-z]*c[a-z]*$/.test(a));
       if (argv.length > 0 && SHELLS.has(basename(argv[0])) && c > 0 && c + 1 < argv.length) {
         return simpleCommands(argv[c + 1], lookup);
@@ -1054,13 +1065,9 @@ export class Analysis {
     keyword: string,
     at: string,
   ): void {
-    const json = instruction as JSONInstruction;
-    const execForm =
-      typeof json.getOpeningBracket === "function" &&
-      json.getOpeningBracket() !== null &&
-      json.getClosingBracket() !== null;
-    const raw = execForm
-      ? json.getJSONStrings().map((s) => JSON.stringify(s.getJSONValue()))
+    const argv = execForm(instruction);
+    const raw = argv
+      ? argv.map((a) => JSON.stringify(a))
       : (instruction.getArgumentsContent() ?? "")
           .split(/\r?\n/)[0]
           .split(/\s+/)

@@ -33,6 +33,8 @@ export interface SimpleCommand {
 
 /** Marks a value that is not known inside a word; no Dockerfile text contains it. */
 const UNKNOWN_MARK = "\uE000";
+/** Marks a `$` followed by `(`: the start of a command substitution. */
+const SUBSTITUTION_MARK = "\uE001";
 
 /** Operators that separate and-or lists. */
 const LIST_SEPARATORS = new Set([";", "&", ";;", ";&", ";;&", "\n"]);
@@ -77,7 +79,8 @@ function logicalLines(script: string): string[] {
   return lines;
 }
 
-type Token = { readonly word: string | null } | { readonly op: string };
+type Token =
+  { readonly word: string | null; readonly substitution?: boolean } | { readonly op: string };
 
 /** Tokenizes one line with shell-quote; an expression it cannot read makes an unknown word. */
 function tokens(line: string, lookup: VariableLookup): Token[] {
@@ -90,8 +93,8 @@ function tokens(line: string, lookup: VariableLookup): Token[] {
       // ${VAR:-word} and friends expand as in a Dockerfile word.
       return expandWord(`\${${key}}`, "\\", lookup).value ?? UNKNOWN_MARK;
     }
-    // $(...), $?, $$, $1, ${VAR#...}: not known.
-    return UNKNOWN_MARK;
+    // `$(` gives an empty key; $?, $$, $1, ${VAR#...}: not known.
+    return key === "" ? UNKNOWN_MARK + SUBSTITUTION_MARK : UNKNOWN_MARK;
   };
   let entries: ParseEntry[];
   try {
@@ -100,15 +103,37 @@ function tokens(line: string, lookup: VariableLookup): Token[] {
     return [{ word: null }];
   }
   const out: Token[] = [];
+  /** Open parentheses of a command substitution `$(...)` (or `$((...))`) being skipped. */
+  let substitution = 0;
   for (const entry of entries) {
-    if (typeof entry === "string") {
-      out.push({ word: entry.includes(UNKNOWN_MARK) ? null : entry });
-    } else if ("comment" in entry) {
+    if (typeof entry !== "string" && "comment" in entry) {
       break;
-    } else if (entry.op === "glob") {
-      out.push({ word: (entry as { pattern: string }).pattern });
+    }
+    const op = typeof entry !== "string" && entry.op !== "glob" ? entry.op : undefined;
+    if (substitution > 0) {
+      substitution += op === "(" ? 1 : op === ")" ? -1 : 0;
+      continue;
+    }
+    if (op === "(") {
+      // shell-quote reads `$(` as `$` (an unknown value, ending the word before) and `(`.
+      const previous = out[out.length - 1];
+      if (
+        previous !== undefined &&
+        "word" in previous &&
+        previous.word === null &&
+        previous.substitution
+      ) {
+        substitution = 1;
+        continue;
+      }
+    }
+    if (op !== undefined) {
+      out.push({ op });
     } else {
-      out.push({ op: entry.op });
+      const word = typeof entry === "string" ? entry : (entry as { pattern: string }).pattern;
+      // A backquoted command substitution is not run either.
+      const unknown = word.includes(UNKNOWN_MARK) || word.includes("`");
+      out.push({ word: unknown ? null : word, substitution: word.endsWith(SUBSTITUTION_MARK) });
     }
   }
   return out;
@@ -118,8 +143,9 @@ interface Building {
   words: (string | null)[];
   fdCandidates: Set<number>;
   redirects: { op: string; target: string | null }[];
-  /** Inside a compound command, or a `for`/`case` header that is not a command. */
+  /** Inside a compound command. */
   compound: boolean;
+  /** A `for`/`select`/`case` header, which is not a command. */
   header: boolean;
   /** `! command`: its failure does not fail the script. */
   negated: boolean;
@@ -139,8 +165,8 @@ export function simpleCommands(script: string, lookup: VariableLookup): SimpleCo
   const result: SimpleCommand[] = [];
   /** Open compound commands: "case" (whose `)` end patterns), "(" or a keyword. */
   const stack: string[] = [];
-  /** The commands of the current and-or list, with their pipeline sizes. */
-  let list: { command: Building; pipeline: number }[] = [];
+  /** The commands of the current and-or list; `alone`: neither in a pipeline nor negated. */
+  let list: { command: Building; alone: boolean }[] = [];
   let pipeline: Building[] = [];
   let listHasOr = false;
   let current = newCommand();
@@ -166,18 +192,18 @@ export function simpleCommands(script: string, lookup: VariableLookup): SimpleCo
   function endPipeline(): void {
     endCommand();
     for (const command of pipeline) {
-      list.push({ command, pipeline: pipeline.length > 1 || command.negated ? 2 : 1 });
+      list.push({ command, alone: pipeline.length === 1 && !command.negated });
     }
     pipeline = [];
   }
   function endList(background: boolean): void {
     endPipeline();
-    for (const { command, pipeline: size } of list) {
+    for (const { command, alone } of list) {
       result.push({
         words: command.words,
         fdCandidates: command.fdCandidates,
         redirects: command.redirects,
-        certain: !command.compound && size === 1 && !listHasOr && !background,
+        certain: alone && !command.compound && !listHasOr && !background,
       });
     }
     list = [];

@@ -410,10 +410,10 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
         const entry =
           line.uid === undefined
             ? {
-                mayBeRoot: true,
+                mayBeRoot: false,
                 proven: false,
                 missing: false,
-                how: `${action} with a uid that is not valid`,
+                how: `${action} with a uid field that is not a valid uid`,
               }
             : withUid(String(line.uid), true, action, undefined)!;
         set(db, certain, line.name, entry);

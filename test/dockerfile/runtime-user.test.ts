@@ -736,7 +736,10 @@ describe("user names resolved from useradd and adduser", () => {
     ["RUN id app || useradd -u 1000 app", false],
     ["RUN if ! id app; then useradd -u 1000 app; fi", false],
     ["RUN getent passwd app >/dev/null || useradd -o -u 0 app", true],
-    ["RUN for g in a b; do groupadd $g; done && while ! id app; do useradd -u 1000 app; done", false],
+    [
+      "RUN for g in a b; do groupadd $g; done && while ! id app; do useradd -u 1000 app; done",
+      false,
+    ],
     ["RUN useradd -u 1000 app | tee /log", false],
     ["RUN ! useradd -u 1000 app", false],
     ["RUN (useradd -o -u 0 app) && true", true],

@@ -810,6 +810,9 @@ describe("/etc/passwd copied or written", () => {
       "COPY --from=build /etc/passwd /etc/",
       "COPY --from=0 /etc /etc",
       'COPY --from=build ["/etc/passwd", "/etc/passwd"]',
+      "COPY --chown=0:0 --from=build --chmod=644 /etc/passwd /etc/passwd",
+      "COPY --from=build / /",
+      "ARG SRC=build\nCOPY --from=$SRC /etc/passwd /etc/passwd",
     ]) {
       expect(user(text.replace("COPY --from=build /etc/passwd /etc/passwd", copy)).uid).toBe(10001);
     }
@@ -829,6 +832,16 @@ describe("/etc/passwd copied or written", () => {
       "replaces /etc/passwd with a file from the build context",
     );
     expect(df.findings.map((f) => f.ruleId)).toContain("CR008");
+  });
+
+  test("a passwd written by a COPY heredoc is not read", () => {
+    const u = user("FROM scratch\nCOPY <<EOF /etc/passwd\napp:x:1:1::/:/x\nEOF\nUSER app\n");
+    expect(u.uid).toBeUndefined();
+    expect(u.reason).toContain("COPY at line 2 in stage #0 replaces /etc/passwd");
+    // Other files, and other destinations, leave the users as they are.
+    for (const copy of ["COPY passwd /app/passwd", "COPY etc/app.conf /etc/", "COPY . /app"]) {
+      expect(user(`FROM node:22\n${copy}\nUSER node\n`).uid).toBe(1000);
+    }
   });
 
   test("a replaced /etc/passwd forgets what came before, including the base image's users", () => {

@@ -1066,12 +1066,18 @@ export class Analysis {
     at: string,
   ): void {
     const argv = execForm(instruction);
+    const copy = instruction as Copy;
+    const hasHeredocs = typeof copy.getHeredocs === "function" && copy.getHeredocs().length > 0;
+    // The arguments without the flags; with heredocs, those of the first line (the rest is the
+    // heredocs' content).
     const raw = argv
       ? argv.map((a) => JSON.stringify(a))
-      : (instruction.getArgumentsContent() ?? "")
-          .split(/\r?\n/)[0]
-          .split(/\s+/)
-          .filter((w) => w !== "" && !w.startsWith("--"));
+      : hasHeredocs
+        ? (instruction.getArgumentsContent() ?? "")
+            .split(/\r?\n/)[0]
+            .split(/\s+/)
+            .filter((w) => w !== "" && !w.startsWith("--"))
+        : instruction.getArguments().map((a) => a.getValue());
     if (raw.length < 2) {
       return;
     }
@@ -1084,7 +1090,10 @@ export class Analysis {
     const sources = values.slice(0, -1);
     const destIsDir = dest.endsWith("/") || sources.length > 1;
     const destPath = path.posix.normalize(dest).replace(/\/+$/, "");
-    const fromFlag = (instruction as Copy).getFromFlag?.()?.getValue() ?? undefined;
+    // Copy.getFromFlag() of dockerfile-ast only answers when --from is the only flag.
+    const flags = typeof copy.getFlags === "function" ? copy.getFlags() : [];
+    const fromFlag =
+      flags.find((f) => f.getName().toLowerCase() === "from")?.getValue() ?? undefined;
     const from =
       fromFlag !== undefined ? expandWord(fromFlag, this.escapeChar, lookup).value : undefined;
     let known = fromFlag === undefined || from !== undefined;

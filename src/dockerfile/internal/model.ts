@@ -391,12 +391,16 @@ export class Analysis {
 
   /** The users of a stage's /etc/passwd after its last instruction, as far as known. */
   public usersAfter(index: number): UserDatabase {
-    // Every stage depends only on earlier ones (its parent, COPY --from sources): compute them in
-    // order, without recursion.
-    for (let i = 0; i <= index; i++) {
-      if (!this.usersAtEnd.has(i)) {
-        this.usersAtEnd.set(i, this.computeUsers(i));
-      }
+    // Only the stage chain (computed from its root, iteratively: chains can be long) and the
+    // stages a COPY takes /etc/passwd from.
+    const pending: number[] = [];
+    let i: number | undefined = index;
+    while (i !== undefined && !this.usersAtEnd.has(i)) {
+      pending.push(i);
+      i = this.stages[i].parentIndex;
+    }
+    for (let k = pending.length - 1; k >= 0; k--) {
+      this.usersAtEnd.set(pending[k], this.computeUsers(pending[k]));
     }
     return this.usersAtEnd.get(index)!;
   }
@@ -959,7 +963,7 @@ export class Analysis {
     };
   }
 
-  /** Computes the users of a stage after its last instruction; earlier stages are computed. */
+  /** Computes the users of a stage after its last instruction; its parent's are computed. */
   private computeUsers(index: number): UserDatabase {
     const model = this.stages[index];
     const db: MutableUserDatabase =

@@ -222,16 +222,16 @@ const ADDUSER: OptionSpec = {
 };
 const DELUSER: OptionSpec = { shortWithArg: "c", longWithArg: ["conf", "backup-to"] };
 /** Options of command prefixes that take an argument (`sudo -u USER cmd`, `nice -n 5 cmd`). */
-const PREFIX_COMMANDS: { readonly [name: string]: string } = {
-  sudo: "CDghprtUu",
-  env: "CSu",
-  exec: "a",
-  command: "",
-  busybox: "",
-  nice: "n",
-  nohup: "",
-  time: "fo",
-};
+const PREFIX_COMMANDS: ReadonlyMap<string, string> = new Map([
+  ["sudo", "CDghprtUu"],
+  ["env", "CSu"],
+  ["exec", "a"],
+  ["command", ""],
+  ["busybox", ""],
+  ["nice", "n"],
+  ["nohup", ""],
+  ["time", "fo"],
+]);
 
 /** The tools that may write /etc/passwd when it is one of their arguments. */
 const PASSWD_WRITERS = new Set([
@@ -247,7 +247,6 @@ const PASSWD_WRITERS = new Set([
   "truncate",
   "patch",
   "tar",
-  "vipw",
   "awk",
   "gawk",
 ]);
@@ -266,7 +265,7 @@ function commandWords(command: SimpleCommand): { words: (string | null)[]; offse
     }
     const word = words[i];
     const prefix =
-      word !== null && word !== undefined ? PREFIX_COMMANDS[basename(word)] : undefined;
+      word !== null && word !== undefined ? PREFIX_COMMANDS.get(basename(word)) : undefined;
     if (prefix === undefined) {
       break;
     }
@@ -291,7 +290,7 @@ function basename(path: string): string {
 function maybe(before: UserEntry | undefined, after: UserEntry): UserEntry {
   const how =
     `${after.how}, but that command may not run or may fail without failing the build ` +
-    "(it is conditional, negated, in a pipeline or followed by ||)";
+    "(it runs conditionally, negated, in a pipeline, in the background or in a list with ||)";
   if (before === undefined) {
     return { mayBeRoot: after.mayBeRoot, proven: false, missing: false, how };
   }

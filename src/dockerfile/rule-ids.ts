@@ -10,6 +10,7 @@
  * | CR005 | info                 | A base image is not pinned by digest. |
  * | CR006 | warning              | The runtime is a Debian 12 distroless image (end of life since September 2026). |
  * | CR007 | as reported          | A problem reported by dockerfile-utils `validate()` (its errors are errors, its warnings warnings). |
+ * | CR008 | warning              | The final stage runs as a user name whose uid the Dockerfile and the known base images do not prove (use a numeric `USER`). |
  */
 export class DockerfileRules {
   /** CR001: the final (or target) stage is not proven to run as a non-root user (error). */
@@ -26,6 +27,11 @@ export class DockerfileRules {
   public static readonly DEBIAN12_RUNTIME_EOL = "CR006";
   /** CR007: syntax and semantic problems reported by dockerfile-utils `validate()`. */
   public static readonly SYNTAX = "CR007";
+  /**
+   * CR008: the final stage's `USER` names a user whose uid no `useradd`/`adduser` in the stage
+   * chain and no known base image proves (warning; use a numeric `USER`).
+   */
+  public static readonly USER_NAME_UNRESOLVED = "CR008";
 
   private constructor() {}
 }

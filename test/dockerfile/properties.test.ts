@@ -47,6 +47,10 @@ const instruction: fc.Arbitrary<Ins> = fc.oneof<fc.Arbitrary<Ins>[]>(
   })),
   fc.tuple(varName, value).map(([n, v]) => ({ keyword: "ENV", args: `${n}=${v}` })),
   fc.constant({ keyword: "RUN", args: "echo hello && true" }),
+  fc.constant({ keyword: "RUN", args: "useradd -u 10001 app && mkdir /app" }),
+  fc.constant({ keyword: "RUN", args: "useradd -o -u 0 app" }),
+  fc.constant({ keyword: "RUN", args: "userdel app" }),
+  fc.constant({ keyword: "COPY", args: "--from=0 /etc/passwd /etc/passwd" }),
   fc.constant({ keyword: "RUN", args: "<<EOF", body: ["USER 0", "FROM scratch", "EOF"] }),
   fc.constant({ keyword: "COPY", args: "--from=0 /a /b" }),
   fc.constant({ keyword: "CMD", args: '["/app"]' }),
@@ -261,4 +265,322 @@ test("each new Dockerfile text is parsed once, CR007 included", () => {
   } finally {
     parse.mockRestore();
   }
+});
+
+describe("user names resolved to uids", () => {
+  const MAX_UID = 4294967294;
+  const userName = fc
+    .stringMatching(/^[a-z_][a-z0-9_-]{0,15}$/)
+    .filter(
+      (n) =>
+        ![
+          "root",
+          "if",
+          "then",
+          "else",
+          "elif",
+          "fi",
+          "do",
+          "done",
+          "for",
+          "while",
+          "until",
+        ].includes(n) && !["case", "esac", "select", "in", "time"].includes(n),
+    );
+  const uid = fc.integer({ min: 1, max: MAX_UID });
+  const base = fc.constantFrom("debian:13", "alpine:3", "ubuntu:24.04", "fedora:41");
+  const creates = fc.constantFrom(
+    (n: string, u: string) => `useradd -u ${u} ${n}`,
+    (n: string, u: string) => `useradd --uid ${u} ${n}`,
+    (n: string, u: string) => `useradd --uid=${u} ${n}`,
+    (n: string, u: string) => `useradd -u${u} ${n}`,
+    (n: string, u: string) => `useradd -r -m -d /home/${n} -s /bin/sh -u ${u} ${n}`,
+    (n: string, u: string) => `useradd ${n} -u ${u}`,
+    (n: string, u: string) => `/usr/sbin/useradd -u "${u}" '${n}'`,
+    (n: string, u: string) => `adduser -D -H -u ${u} ${n}`,
+    (n: string, u: string) => `adduser -S -G ${n} -h /app -u ${u} ${n}`,
+    (n: string, u: string) => `adduser --disabled-password --gecos "" --uid ${u} ${n}`,
+    (n: string, u: string) => `adduser --system --uid=${u} ${n}`,
+  );
+  const other = fc.constantFrom(
+    "apt-get update",
+    "mkdir -p /app",
+    "chown -R 1:1 /app",
+    "echo 'hello && world' > /tmp/x",
+    "groupadd -g 4242 grp",
+    "true",
+  );
+  const joiner = fc.constantFrom(" && ", "; ", " \\\n  && ", " ;\\\n  ");
+
+  test("RUN useradd/adduser -u N name, then USER name: uid N, non-root, no CR001/CR008", () => {
+    fc.assert(
+      fc.property(
+        base,
+        userName,
+        uid,
+        creates,
+        fc.array(other, { maxLength: 2 }),
+        fc.array(other, { maxLength: 2 }),
+        joiner,
+        fc.boolean(),
+        (image, name, n, create, before, after, join, withGroup) => {
+          const run = [...before, create(name, String(n)), ...after].join(join);
+          const text = `FROM ${image}\nRUN ${run}\nUSER ${name}${withGroup ? `:${name}` : ""}\n`;
+          const df = Dockerfile.parse(text);
+          const userLine = text.split("\n").length - 1;
+          expect(df.runtimeUser).toMatchObject({ uid: n, isRoot: false, line: userLine });
+          expect(df.runtimeUser.reason).toContain(`creates it with uid ${n}`);
+          expect(df.findings.filter((f) => f.ruleId === "CR001" || f.ruleId === "CR008")).toEqual(
+            [],
+          );
+        },
+      ),
+      { seed: 2016, numRuns: 300 },
+    );
+  });
+
+  test("-o -u 0 (in any spelling) makes a root alias: root, uid 0", () => {
+    const alias = fc.constantFrom(
+      (n: string, z: string) => `useradd -o -u ${z} ${n}`,
+      (n: string, z: string) => `useradd --non-unique --uid ${z} ${n}`,
+      (n: string, z: string) => `useradd -ou ${z} ${n}`,
+      (n: string, z: string) => `useradd -ou${z} ${n}`,
+      (n: string, z: string) => `useradd -o --uid=${z} -m ${n}`,
+      (n: string, z: string) => `useradd -u 1000 ${n} && usermod -o -u ${z} ${n}`,
+    );
+    fc.assert(
+      fc.property(
+        base,
+        userName,
+        alias,
+        fc.constantFrom("0", "00", "000"),
+        fc.array(other, { maxLength: 2 }),
+        joiner,
+        (image, name, make, zero, before, join) => {
+          const text = `FROM ${image}\nRUN ${[...before, make(name, zero)].join(join)}\nUSER ${name}\n`;
+          const df = Dockerfile.parse(text);
+          expect(df.runtimeUser).toMatchObject({ uid: 0, isRoot: true });
+          expect(df.findings.some((f) => f.ruleId === "CR001")).toBe(true);
+          expect(() => df.assertNonRoot("X")).toThrow(/an alias of root/);
+        },
+      ),
+      { seed: 1600, numRuns: 200 },
+    );
+  });
+
+  /** A reference model of /etc/passwd: the last change to a name wins. */
+  type Op =
+    | { kind: "create"; name: string; uid?: number }
+    | { kind: "delete"; name: string }
+    | { kind: "usermod"; name: string; uid: number };
+  const names = fc.constantFrom("app", "svc", "web");
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({
+      kind: fc.constant("create" as const),
+      name: names,
+      uid: fc.option(uid, { nil: undefined }),
+    }),
+    fc.record({ kind: fc.constant("delete" as const), name: names }),
+    fc.record({ kind: fc.constant("usermod" as const), name: names, uid }),
+  );
+  function render(o: Op): string {
+    if (o.kind === "create") {
+      return o.uid === undefined ? `useradd ${o.name}` : `useradd -u ${o.uid} ${o.name}`;
+    }
+    return o.kind === "delete" ? `userdel -r ${o.name}` : `usermod -u ${o.uid} ${o.name}`;
+  }
+
+  test("a sequence of useradd/userdel/usermod, in one RUN or several stages, matches a model", () => {
+    fc.assert(
+      fc.property(
+        fc.array(op, { minLength: 1, maxLength: 8 }),
+        names,
+        fc.nat({ max: 3 }),
+        (ops, who, splits) => {
+          // The reference: uid, "allocated", "missing" or absent.
+          const model = new Map<string, number | "allocated" | "missing">();
+          for (const o of ops) {
+            if (o.kind === "create") {
+              model.set(o.name, o.uid ?? "allocated");
+            } else if (o.kind === "delete") {
+              model.set(o.name, "missing");
+            } else if (model.has(o.name) && model.get(o.name) !== "missing") {
+              model.set(o.name, o.uid);
+            } else {
+              // usermod of a user the analysis does not know: it exists (or usermod fails).
+              model.set(o.name, o.uid);
+            }
+          }
+          // Spread the commands over `splits + 1` stages, each built FROM the previous one.
+          const per = Math.ceil(ops.length / (splits + 1));
+          const lines: string[] = [];
+          for (let s = 0; s * per < ops.length; s++) {
+            lines.push(s === 0 ? "FROM debian:13 AS s0" : `FROM s${s - 1} AS s${s}`);
+            lines.push(
+              `RUN ${ops
+                .slice(s * per, (s + 1) * per)
+                .map(render)
+                .join(" && ")}`,
+            );
+          }
+          lines.push(`USER ${who}`, "");
+          const df = Dockerfile.parse(lines.join("\n"));
+          const expected = model.get(who);
+          const cr008 = df.findings.some((f) => f.ruleId === "CR008");
+          expect(df.runtimeUser.isRoot).toBe(false);
+          if (typeof expected === "number") {
+            expect(df.runtimeUser.uid).toBe(expected);
+            expect(cr008).toBe(false);
+          } else {
+            expect(df.runtimeUser.uid).toBeUndefined();
+            expect(cr008).toBe(expected !== "allocated");
+          }
+        },
+      ),
+      { seed: 77, numRuns: 300 },
+    );
+  });
+
+  test("a user whose creation may not run is never proven by it", () => {
+    const wrap = fc.constantFrom(
+      (c: string) => `${c} || true`,
+      (c: string) => `id app || ${c}`,
+      (c: string) => `if ! id app; then ${c}; fi`,
+      (c: string) => `while false; do ${c}; done`,
+      (c: string) => `${c} | tee /log`,
+      (c: string) => `! ${c}`,
+      (c: string) => `( ${c} )`,
+      (c: string) => `{ ${c}; }`,
+      (c: string) => `${c} &`,
+    );
+    fc.assert(
+      fc.property(wrap, uid, fc.boolean(), (w, n, alias) => {
+        const create = alias ? "useradd -o -u 0 app" : `useradd -u ${n} app`;
+        const df = Dockerfile.parse(`FROM debian:13\nRUN ${w(create)}\nUSER app\n`);
+        expect(df.runtimeUser.uid).toBeUndefined();
+        expect(df.runtimeUser.isRoot).toBe(alias);
+        expect(df.findings.some((f) => f.ruleId === (alias ? "CR001" : "CR008"))).toBe(true);
+      }),
+      { seed: 31, numRuns: 200 },
+    );
+  });
+
+  test("any RUN text leaves the analysis total: no exception, and uid 0 is always root", () => {
+    const script = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc
+        .array(
+          fc.constantFrom(
+            "useradd",
+            "adduser",
+            "usermod",
+            "userdel",
+            "-o",
+            "-u",
+            "0",
+            "1000",
+            "app",
+            "&&",
+            "||",
+            ";",
+            "|",
+            "(",
+            ")",
+            "{",
+            "}",
+            "if",
+            "then",
+            "fi",
+            "case",
+            "in",
+            "esac",
+            "$(id -u)",
+            "`id`",
+            "${X:-0}",
+            "'",
+            '"',
+            ">",
+            ">>",
+            "/etc/passwd",
+            "echo",
+            "app:x:0:0::/:/bin/sh",
+            "#",
+            "\\",
+            "sudo",
+            "env",
+            "constructor",
+            "__proto__",
+            "toString",
+          ),
+          { maxLength: 14 },
+        )
+        .map((words) => words.join(" ")),
+    );
+    fc.assert(
+      fc.property(script, fc.constantFrom("app", "app:app", "nobody"), (run, who) => {
+        // One line, not continued onto the USER line.
+        const oneLine = run.replace(/[\r\n]/g, " ").replace(/[\\`\s]+$/, "");
+        const df = Dockerfile.parse(`FROM debian:13\nRUN ${oneLine}\nUSER ${who}\n`);
+        const u = df.runtimeUser;
+        expect(u.reason).toMatch(/line 3/);
+        if (u.uid === 0) {
+          expect(u.isRoot).toBe(true);
+        }
+        expect(Array.isArray(df.findings)).toBe(true);
+      }),
+      { seed: 404, numRuns: 400 },
+    );
+  });
+});
+
+describe("ARG and ENV inherited across a chain of stages", () => {
+  const noise = fc.constantFrom(
+    "RUN echo hi",
+    "COPY a /a",
+    "LABEL x=y",
+    "ENV OTHER=1",
+    "ARG OTHER=2",
+    "WORKDIR /app",
+    "RUN true && false || true",
+  );
+  test("USER $V in the last stage resolves to the first stage's default, or the build argument", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4294967294 }),
+        fc.constantFrom("ARG", "ENV"),
+        fc.array(fc.array(noise, { maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+        fc.option(fc.integer({ min: 0, max: 100000 }), { nil: undefined }),
+        fc.boolean(),
+        (value, keyword, bodies, override, braces) => {
+          const lines = ["FROM debian:13 AS s0", `${keyword} V=${value}`];
+          bodies.forEach((body, k) => {
+            lines.push(`FROM s${k} AS s${k + 1}`, ...body);
+          });
+          lines.push(braces ? "USER ${V}" : "USER $V", "");
+          const buildArgs = override !== undefined ? { V: String(override) } : undefined;
+          const u = Dockerfile.parse(lines.join("\n"), { buildArgs }).runtimeUser;
+          // A build argument replaces an ARG default; ENV is not a build argument.
+          const expected = keyword === "ARG" && override !== undefined ? override : value;
+          expect(u.uid).toBe(expected);
+          expect(u.isRoot).toBe(expected === 0);
+          expect(u.user).toBe(String(expected));
+        },
+      ),
+      { seed: 1616, numRuns: 300 },
+    );
+  });
+
+  test("a stage outside the chain never sees the ARG", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100000 }), fc.nat({ max: 3 }), (value, depth) => {
+        const lines = ["FROM debian:13 AS a", `ARG V=${value}`];
+        for (let k = 0; k < depth; k++) {
+          lines.push(`FROM ${k === 0 ? "a" : `c${k - 1}`} AS c${k}`);
+        }
+        lines.push("FROM debian:13 AS other", "USER $V", "");
+        expect(Dockerfile.parse(lines.join("\n")).runtimeUser.isRoot).toBe(true);
+      }),
+      { seed: 6161, numRuns: 100 },
+    );
+  });
 });

@@ -16,7 +16,8 @@ test("rule ids are stable", () => {
     DockerfileRules.BASE_IMAGE_NOT_PINNED,
     DockerfileRules.DEBIAN12_RUNTIME_EOL,
     DockerfileRules.SYNTAX,
-  ]).toEqual(["CR001", "CR002", "CR003", "CR004", "CR005", "CR006", "CR007"]);
+    DockerfileRules.USER_NAME_UNRESOLVED,
+  ]).toEqual(["CR001", "CR002", "CR003", "CR004", "CR005", "CR006", "CR007", "CR008"]);
 });
 
 test("a clean Dockerfile has no findings at all", () => {
@@ -268,5 +269,51 @@ describe("CR007 dockerfile-utils diagnostics", () => {
 
   test("compliant: a valid Dockerfile", () => {
     expect(findings("FROM debian:13\nENV A=1\nUSER 1000\n", "CR007")).toEqual([]);
+  });
+});
+
+describe("CR008 user name whose uid is not resolved", () => {
+  test("non-compliant: a name nothing defines", () => {
+    expect(findings("FROM debian:13\nRUN true\nUSER app:app\n", "CR008")).toEqual([
+      {
+        ruleId: "CR008",
+        severity: FindingSeverity.WARNING,
+        line: 3,
+        message:
+          'USER "app:app" at line 3 (final stage #0) names the user "app", whose uid is not known: no useradd or adduser in the stage chain creates it, and the base image debian:13 is not known to define it. It counts as non-root (a user missing from /etc/passwd cannot start), but no uid is proven, and Kubernetes\' runAsNonRoot refuses a non-numeric user for the same reason. Fix: give the uid, e.g. "USER 65532:65532" (or the uid your useradd -u sets).',
+      },
+    ]);
+  });
+
+  test("non-compliant: a name from a variable, inherited, or whose creation may not run", () => {
+    expect(findings("FROM debian:13 AS a\nARG U=svc\nUSER $U\nFROM a\n", "CR008")).toMatchObject([
+      {
+        line: 3,
+        message: expect.stringContaining(
+          'USER "$U" at line 3 (final stage #1) names the user "svc"',
+        ),
+      },
+    ]);
+    expect(
+      findings("FROM debian:13\nRUN useradd -u 1000 app || true\nUSER app\n", "CR008"),
+    ).toMatchObject([{ line: 3, message: expect.stringContaining("so its uid is not proven") }]);
+    expect(findings("FROM scratch\nCOPY passwd /etc/passwd\nUSER app\n", "CR008")).toHaveLength(1);
+  });
+
+  test("compliant: a numeric USER, a name with a proven uid, root, or no USER", () => {
+    expect(findings("FROM debian:13\nUSER 10001:10001\n", "CR008")).toEqual([]);
+    expect(findings("FROM debian:13\nRUN useradd -u 10001 app\nUSER app\n", "CR008")).toEqual([]);
+    expect(findings("FROM debian:13\nRUN useradd --system app\nUSER app\n", "CR008")).toEqual([]);
+    expect(findings("FROM node:22\nUSER node\n", "CR008")).toEqual([]);
+    expect(findings(`FROM ${CC13}\nUSER nonroot\n`, "CR008")).toEqual([]);
+    // Root is CR001's business, not CR008's.
+    expect(findings("FROM debian:13\nRUN useradd -o -u 0 app\nUSER app\n", "CR008")).toEqual([]);
+    expect(findings(`FROM ${CC13}\n`, "CR008")).toEqual([]);
+  });
+
+  test("only the final (or target) stage is checked", () => {
+    const text = "FROM debian:13 AS dev\nUSER dev\nFROM debian:13 AS prod\nUSER 1000\n";
+    expect(findings(text, "CR008")).toEqual([]);
+    expect(findings(text, "CR008", { target: "dev" })).toMatchObject([{ line: 2 }]);
   });
 });

@@ -28,20 +28,31 @@ describe("USER values", () => {
     ["1000:0", 1000],
     ["1000:root", 1000],
     ["001", 1],
-    ["app", undefined],
-    ["app:app", undefined],
-    ["nobody", undefined],
-    ["ROOT", undefined],
-    ["rooty", undefined],
   ])("USER %s is non-root", (value, uid) => {
     const u = user(`FROM debian:13\nUSER ${value}\n`);
     expect(u.isRoot).toBe(false);
     expect(u.user).toBe(value);
     expect(u.uid).toBe(uid);
     expect(u.reason).toBe(
-      `USER ${JSON.stringify(value)} at line 2 in stage #0 sets the non-root ${uid !== undefined ? `uid ${uid}` : `user ${JSON.stringify(value.split(":")[0])}`}.`,
+      `USER ${JSON.stringify(value)} at line 2 in stage #0 sets the non-root uid ${uid}.`,
     );
   });
+
+  test.each(["app", "app:app", "nobody", "ROOT", "rooty"])(
+    "USER %s is a name nothing resolves: non-root, uid unknown",
+    (value) => {
+      const u = user(`FROM debian:13\nUSER ${value}\n`);
+      expect(u.isRoot).toBe(false);
+      expect(u.user).toBe(value);
+      expect(u.uid).toBeUndefined();
+      expect(u.reason).toBe(
+        `USER ${JSON.stringify(value)} at line 2 in stage #0 sets the user ${JSON.stringify(value.split(":")[0])}, ` +
+          "whose uid is not known: no useradd or adduser in the stage chain creates it, and the " +
+          "base image debian:13 is not known to define it; it counts as non-root, since a user " +
+          "missing from /etc/passwd cannot start.",
+      );
+    },
+  );
 
   test("the nonroot user of distroless images is uid 65532", () => {
     expect(user(`FROM ${DISTROLESS}:latest\nUSER nonroot\n`)).toMatchObject({
@@ -338,9 +349,12 @@ describe("variables in USER", () => {
     expect(user(text).isRoot).toBe(false);
   });
 
-  test("ENV is inherited by FROM <stage>, ARG is not", () => {
+  test("ENV and ARG are inherited by FROM <stage>", () => {
     expect(user("FROM debian:13 AS a\nENV U=1000\nFROM a\nUSER $U\n").isRoot).toBe(false);
-    expect(user("FROM debian:13 AS a\nARG U=1000\nFROM a\nUSER $U\n").isRoot).toBe(true);
+    expect(user("FROM debian:13 AS a\nARG U=1000\nFROM a\nUSER $U\n")).toMatchObject({
+      isRoot: false,
+      uid: 1000,
+    });
   });
 
   test("token build arguments are unknown", () => {
@@ -507,5 +521,390 @@ describe("stages with the same name (BuildKit: the last one wins)", () => {
     expect(Dockerfile.parse(before, { target: "a" }).finalStage.index).toBe(3);
     expect(Dockerfile.parse(before).stages[2].baseImage).toBe("a");
     expect(Dockerfile.parse(before, { target: "a" }).runtimeUser.isRoot).toBe(true);
+  });
+});
+
+describe("ARG and ENV are inherited by stages built FROM a stage", () => {
+  test("USER ${APP_UID} in a child stage resolves to the parent's ARG default", () => {
+    const text = "FROM debian:13 AS base\nARG APP_UID=10001\nFROM base AS final\nUSER ${APP_UID}\n";
+    expect(user(text)).toEqual({
+      user: "10001",
+      uid: 10001,
+      isRoot: false,
+      line: 4,
+      reason: `USER "\${APP_UID}" at line 4 in stage 'final' resolves to "10001" and sets the non-root uid 10001.`,
+    });
+  });
+
+  test("a build argument overrides the parent's default, as Docker does", () => {
+    const text = "FROM debian:13 AS base\nARG APP_UID=10001\nFROM base\nUSER $APP_UID\n";
+    expect(user(text, { buildArgs: { APP_UID: "0" } })).toMatchObject({ isRoot: true, uid: 0 });
+    expect(user(text, { buildArgs: { APP_UID: "2000" } })).toMatchObject({ uid: 2000 });
+    expect(user(text, { buildArgs: { OTHER: "0" } })).toMatchObject({ uid: 10001 });
+  });
+
+  test("through a chain of stages, with ENV built from an inherited ARG", () => {
+    const text = [
+      "FROM debian:13 AS a",
+      "ARG UID=1234",
+      "FROM a AS b",
+      "ENV APP_UID=$UID",
+      "FROM b AS c",
+      "RUN true",
+      "FROM c",
+      "USER $APP_UID:$UID",
+      "",
+    ].join("\n");
+    expect(user(text)).toMatchObject({ isRoot: false, user: "1234:1234", uid: 1234 });
+  });
+
+  test("a bare ARG in the child keeps the inherited value; a default or the global default replaces it", () => {
+    const parent = "FROM debian:13 AS base\nARG U=1000\n";
+    expect(user(`${parent}FROM base\nARG U\nUSER $U\n`)).toMatchObject({ uid: 1000 });
+    expect(user(`${parent}FROM base\nARG U=2000\nUSER $U\n`)).toMatchObject({ uid: 2000 });
+    // BuildKit: an ARG without a default takes the global default when there is one.
+    expect(user(`ARG U=3000\n${parent}FROM base\nARG U\nUSER $U\n`)).toMatchObject({ uid: 3000 });
+    // In one stage, a bare ARG keeps the value declared before it.
+    expect(user("FROM debian:13\nARG U=1000\nARG U\nUSER $U\n")).toMatchObject({ uid: 1000 });
+  });
+
+  test("a global ARG is still visible in a stage only where the stage redeclares it", () => {
+    expect(user("ARG U=1000\nFROM debian:13 AS a\nFROM a\nUSER $U\n").isRoot).toBe(true);
+    expect(user("ARG U=1000\nFROM debian:13 AS a\nARG U\nFROM a\nUSER $U\n")).toMatchObject({
+      uid: 1000,
+    });
+  });
+
+  test("a stage not built FROM the declaring stage does not see its ARG", () => {
+    expect(user("FROM debian:13 AS a\nARG U=1000\nFROM debian:13\nUSER $U\n").isRoot).toBe(true);
+    expect(
+      user("FROM debian:13 AS a\nARG U=1000\nFROM debian:13 AS b\nFROM b\nUSER $U\n").isRoot,
+    ).toBe(true);
+  });
+
+  test("ENV in the child wins over an inherited ARG", () => {
+    expect(user("FROM debian:13 AS a\nARG U=0\nFROM a\nENV U=1000\nUSER $U\n").uid).toBe(1000);
+    expect(user("FROM debian:13 AS a\nENV U=1000\nFROM a\nARG U=0\nUSER $U\n").uid).toBe(1000);
+  });
+});
+
+describe("user names resolved from useradd and adduser", () => {
+  test.each([
+    ["RUN useradd -u 10001 app", 10001],
+    ["RUN useradd --uid 10001 app", 10001],
+    ["RUN useradd --uid=10001 app", 10001],
+    ["RUN useradd -u10001 app", 10001],
+    ["RUN useradd -mu 10001 app", 10001],
+    ["RUN groupadd -g 10001 app && useradd -r -g app -d /app -s /sbin/nologin -u 10001 app", 10001],
+    ["RUN useradd -u 1 app -u 10001", 10001],
+    ["RUN /usr/sbin/useradd -u 10001 app", 10001],
+    ["RUN sudo useradd -u 10001 app", 10001],
+    ["RUN set -eux; useradd -u 10001 app; mkdir /data; chown app /data", 10001],
+    ["RUN useradd -u 10001 app 2>/dev/null", 10001],
+    ['RUN useradd -u "10001" -c "App user" app', 10001],
+    ["RUN useradd \\\n  --uid 10001 \\\n  app", 10001],
+    ["RUN adduser -D -u 10001 app", 10001],
+    ["RUN addgroup -S app && adduser -S -D -H -h /app -s /sbin/nologin -G app -u 10001 app", 10001],
+    ["RUN busybox adduser -D -u 10001 app", 10001],
+    ["RUN adduser --disabled-password --gecos '' --uid 10001 app", 10001],
+    ["RUN adduser --system --group --uid=10001 app", 10001],
+    ['RUN ["useradd", "-u", "10001", "app"]', 10001],
+    ['RUN ["/bin/sh", "-c", "useradd -u 10001 app"]', 10001],
+    ["RUN <<EOF\nset -e\nuseradd -u 10001 app\nEOF", 10001],
+    ["RUN <<EOF bash\nuseradd \\\n  -u 10001 app\nEOF", 10001],
+    ["ARG UID=10001\nRUN useradd -u $UID app", 10001],
+    ["ENV UID=10001\nRUN useradd -u ${UID} app", 10001],
+    ["ARG UID\nRUN useradd -u ${UID:-10001} app", 10001],
+    ["RUN useradd -u 5 app && userdel app && useradd -u 10001 app", 10001],
+  ])("%j creates the user with its uid", (run, uid) => {
+    const text = `FROM debian:13\n${run}\nUSER app\n`;
+    const df = Dockerfile.parse(text);
+    expect(df.runtimeUser).toMatchObject({ user: "app", uid, isRoot: false });
+    expect(df.findings.filter((f) => ["CR001", "CR008"].includes(f.ruleId))).toEqual([]);
+  });
+
+  test("the reason names the line that creates the user", () => {
+    expect(user("FROM debian:13\nRUN useradd -u 10001 app\nUSER app:app\n").reason).toBe(
+      'USER "app:app" at line 3 in stage #0 sets the user "app", and RUN useradd at line 2 in stage #0 creates it with uid 10001.',
+    );
+  });
+
+  test.each([
+    "RUN useradd app",
+    "RUN useradd --system app",
+    "RUN useradd -r -s /bin/false app",
+    "RUN adduser -D app",
+    "RUN adduser -S app",
+    "RUN adduser --system --no-create-home app",
+    "RUN adduser --disabled-password --gecos '' app",
+  ])("%j: without a uid option the tool allocates a non-zero uid", (run) => {
+    const df = Dockerfile.parse(`FROM debian:13\n${run}\nUSER app\n`);
+    expect(df.runtimeUser.isRoot).toBe(false);
+    expect(df.runtimeUser.uid).toBeUndefined();
+    expect(df.runtimeUser.reason).toMatch(
+      /creates it without a uid option, so \w+ allocates a free non-zero uid\.$/,
+    );
+    // The Dockerfile proves the user non-root: no CR008.
+    expect(df.findings.filter((f) => f.ruleId === "CR008")).toEqual([]);
+  });
+
+  test.each([
+    "RUN useradd -o -u 0 app",
+    "RUN useradd --non-unique --uid 0 app",
+    "RUN useradd -ou 0 app",
+    "RUN useradd -ou0 app",
+    "RUN useradd -o --uid=000 app",
+    "RUN useradd -u 0 app",
+    "RUN useradd -u 1000 app && usermod -o -u 0 app",
+    "RUN echo 'app:x:0:0::/:/bin/sh' >> /etc/passwd",
+    'RUN printf "app:x:0:0::/root:/bin/sh\\n" >> /etc/passwd',
+  ])("%j makes a root alias: root", (run) => {
+    const df = Dockerfile.parse(`FROM debian:13\n${run}\nUSER app\n`);
+    expect(df.runtimeUser).toMatchObject({ user: "app", uid: 0, isRoot: true });
+    expect(df.runtimeUser.reason).toContain("uid 0, an alias of root");
+    expect(() => df.assertNonRoot("X")).toThrow(/an alias of root/);
+  });
+
+  test("a root alias with a uid from a variable the analysis cannot read is not proven", () => {
+    const u = user("FROM debian:13\nRUN useradd -o -u $(id -u root) app\nUSER app\n");
+    expect(u.isRoot).toBe(true);
+    expect(u.reason).toContain("and -o, which allows uid 0");
+    // Without -o, a uid in use (root's too) is refused: whatever it is, it is not 0.
+    const plain = user("FROM debian:13\nRUN useradd -u $(cat /uid) app\nUSER app\n");
+    expect(plain).toMatchObject({ isRoot: false });
+    expect(plain.uid).toBeUndefined();
+  });
+
+  test("usermod changes the uid, or renames the user", () => {
+    expect(
+      user("FROM debian:13\nRUN useradd -u 1000 app && usermod -u 2000 app\nUSER app\n"),
+    ).toMatchObject({ uid: 2000 });
+    const renamed = user(
+      "FROM debian:13\nRUN useradd -u 1000 app && usermod -l svc app\nUSER svc\n",
+    );
+    expect(renamed).toMatchObject({ uid: 1000, isRoot: false });
+    expect(renamed.reason).toContain('renames it from "app"');
+    const old = Dockerfile.parse(
+      "FROM debian:13\nRUN useradd -u 1000 app && usermod -l svc app\nUSER app\n",
+    );
+    expect(old.runtimeUser.uid).toBeUndefined();
+    expect(old.findings.map((f) => f.ruleId)).toContain("CR008");
+  });
+
+  test("userdel or deluser removes the user: it cannot start, and CR008 says so", () => {
+    for (const run of [
+      "RUN useradd -u 1000 app && userdel -r app",
+      "RUN adduser -D -u 1000 app && deluser --remove-home app",
+    ]) {
+      const df = Dockerfile.parse(`FROM debian:13\n${run}\nUSER app\n`);
+      expect(df.runtimeUser.isRoot).toBe(false);
+      expect(df.runtimeUser.uid).toBeUndefined();
+      expect(df.runtimeUser.reason).toContain("removes it, so the process cannot start");
+      expect(df.findings.map((f) => f.ruleId)).toContain("CR008");
+    }
+    // `deluser USER GROUP` only removes the user from a group.
+    expect(
+      user("FROM alpine:3\nRUN adduser -D -u 1000 app && deluser app wheel\nUSER app\n").uid,
+    ).toBe(1000);
+  });
+
+  test("a later useradd of the same name, in a later stage, overrides", () => {
+    const text =
+      "FROM debian:13 AS base\nRUN useradd -u 1000 app\nFROM base\nRUN userdel app && useradd -u 2000 app\nUSER app\n";
+    expect(user(text)).toMatchObject({ uid: 2000 });
+    // The stage that runs decides, also when the USER is inherited.
+    const inherited =
+      "FROM debian:13 AS base\nRUN useradd -u 1000 app\nUSER app\nFROM base\nUSER root\nRUN usermod -o -u 0 app\nUSER app\n";
+    expect(user(inherited)).toMatchObject({ isRoot: true, uid: 0 });
+  });
+
+  test("the user table of the stage that runs decides, through FROM <stage>", () => {
+    const text =
+      "FROM debian:13 AS base\nRUN useradd -u 10001 app\nUSER app\nFROM base\nCOPY a /a\n";
+    expect(user(text)).toEqual({
+      user: "app",
+      uid: 10001,
+      isRoot: false,
+      line: 3,
+      reason:
+        "USER \"app\" at line 3 in stage 'base' sets the user \"app\", and RUN useradd at line 2 in stage 'base' creates it with uid 10001, and stage #1 (line 4) inherits it through FROM base at line 4.",
+    });
+  });
+
+  test.each([
+    ["RUN useradd -u 1000 app || true", false],
+    ["RUN id app || useradd -u 1000 app", false],
+    ["RUN if ! id app; then useradd -u 1000 app; fi", false],
+    ["RUN getent passwd app >/dev/null || useradd -o -u 0 app", true],
+    [
+      "RUN for g in a b; do groupadd $g; done && while ! id app; do useradd -u 1000 app; done",
+      false,
+    ],
+    ["RUN useradd -u 1000 app | tee /log", false],
+    ["RUN ! useradd -u 1000 app", false],
+    ["RUN (useradd -o -u 0 app) && true", true],
+  ])("%j may not run: its uid is not proven", (run, isRoot) => {
+    const df = Dockerfile.parse(`FROM debian:13\n${run}\nUSER app\n`);
+    expect(df.runtimeUser.isRoot).toBe(isRoot);
+    expect(df.runtimeUser.uid).toBeUndefined();
+    expect(df.runtimeUser.reason).toContain("but that command may not run");
+    if (!isRoot) {
+      expect(df.findings.map((f) => f.ruleId)).toContain("CR008");
+    }
+  });
+
+  test("a conditional change keeps a uid both outcomes agree on", () => {
+    expect(
+      user("FROM debian:13\nRUN useradd -u 1000 app\nRUN id app || useradd -u 1000 app\nUSER app\n")
+        .uid,
+    ).toBe(1000);
+  });
+
+  test("a user NAMED root is root whatever the Dockerfile does", () => {
+    expect(user("FROM debian:13\nRUN usermod -u 1000 root\nUSER root\n")).toMatchObject({
+      isRoot: true,
+      uid: 0,
+    });
+  });
+
+  test("ONBUILD RUN useradd in the parent runs in the child", () => {
+    expect(
+      user("FROM debian:13 AS base\nONBUILD RUN useradd -u 4321 app\nFROM base\nUSER app\n").uid,
+    ).toBe(4321);
+    expect(
+      user("FROM debian:13 AS base\nONBUILD RUN useradd -u 4321 app\nUSER app\n").uid,
+    ).toBeUndefined();
+  });
+
+  test("useradd --root, --prefix or -D does not add to the image's /etc/passwd", () => {
+    for (const run of [
+      "useradd --root /mnt -u 1 app",
+      "useradd -P /x -u 1 app",
+      "useradd -D -u 1 app",
+    ]) {
+      expect(user(`FROM debian:13\nRUN ${run}\nUSER app\n`).uid).toBeUndefined();
+    }
+  });
+});
+
+describe("/etc/passwd copied or written", () => {
+  test("COPY --from=<stage> /etc/passwd brings that stage's users (the scratch pattern)", () => {
+    const text = [
+      "FROM alpine:3 AS build",
+      "RUN adduser -D -u 10001 app",
+      "FROM scratch",
+      "COPY --from=build /etc/passwd /etc/passwd",
+      "USER app",
+      "",
+    ].join("\n");
+    expect(user(text)).toEqual({
+      user: "app",
+      uid: 10001,
+      isRoot: false,
+      line: 5,
+      reason:
+        'USER "app" at line 5 in stage #1 sets the user "app", and RUN adduser at line 2 in stage \'build\' creates it with uid 10001, and COPY --from=build at line 4 in stage #1 copies that /etc/passwd.',
+    });
+    for (const copy of [
+      "COPY --from=build /etc/passwd /etc/group /etc/",
+      "COPY --from=build /etc/passwd /etc/",
+      "COPY --from=0 /etc /etc",
+      'COPY --from=build ["/etc/passwd", "/etc/passwd"]',
+      "COPY --chown=0:0 --from=build --chmod=644 /etc/passwd /etc/passwd",
+      "COPY --from=build / /",
+      "ARG SRC=build\nCOPY --from=$SRC /etc/passwd /etc/passwd",
+    ]) {
+      expect(user(text.replace("COPY --from=build /etc/passwd /etc/passwd", copy)).uid).toBe(10001);
+    }
+  });
+
+  test("COPY --from=<image> uses the users documented for that image", () => {
+    const text =
+      "FROM scratch\nCOPY --from=gcr.io/distroless/static-debian13 /etc/passwd /etc/passwd\nUSER nonroot\n";
+    expect(user(text)).toMatchObject({ uid: 65532, isRoot: false });
+  });
+
+  test("a passwd from the build context is not read: names stay unresolved (CR008)", () => {
+    const df = Dockerfile.parse("FROM scratch\nCOPY passwd /etc/passwd\nUSER app\n");
+    expect(df.runtimeUser).toMatchObject({ isRoot: false, user: "app" });
+    expect(df.runtimeUser.uid).toBeUndefined();
+    expect(df.runtimeUser.reason).toContain(
+      "replaces /etc/passwd with a file from the build context",
+    );
+    expect(df.findings.map((f) => f.ruleId)).toContain("CR008");
+  });
+
+  test("a passwd written by a COPY heredoc is not read", () => {
+    const u = user("FROM scratch\nCOPY <<EOF /etc/passwd\napp:x:1:1::/:/x\nEOF\nUSER app\n");
+    expect(u.uid).toBeUndefined();
+    expect(u.reason).toContain("COPY at line 2 in stage #0 replaces /etc/passwd");
+    // Other files, and other destinations, leave the users as they are.
+    for (const copy of ["COPY passwd /app/passwd", "COPY etc/app.conf /etc/", "COPY . /app"]) {
+      expect(user(`FROM node:22\n${copy}\nUSER node\n`).uid).toBe(1000);
+    }
+  });
+
+  test("a replaced /etc/passwd forgets what came before, including the base image's users", () => {
+    expect(user("FROM node:22\nCOPY passwd /etc/passwd\nUSER node\n").uid).toBeUndefined();
+    expect(
+      user("FROM debian:13\nRUN useradd -u 5 app && sed -i s/5/0/ /etc/passwd\nUSER app\n").uid,
+    ).toBeUndefined();
+  });
+
+  test("echo and printf of passwd lines into /etc/passwd", () => {
+    expect(
+      user(
+        "FROM scratch AS x\nFROM busybox:1\nRUN echo 'app:x:10001:10001::/:/bin/false' >> /etc/passwd\nUSER app\n",
+      ).uid,
+    ).toBe(10001);
+    // `>` replaces the file: other names are gone.
+    expect(
+      user("FROM node:22\nRUN echo 'app:x:10001:10001::/:/bin/false' > /etc/passwd\nUSER node\n")
+        .uid,
+    ).toBeUndefined();
+  });
+
+  test("a scratch stage has no /etc/passwd", () => {
+    expect(user("FROM scratch\nUSER app\n").reason).toContain(
+      "the base image is scratch, which has no /etc/passwd",
+    );
+  });
+});
+
+describe("users of known base images (KNOWN_BASE_USERS)", () => {
+  test.each([
+    ["gcr.io/distroless/cc-debian13:nonroot", "nonroot", 65532],
+    ["gcr.io/distroless/static-debian13", "nonroot", 65532],
+    ["gcr.io/distroless/base-debian12:debug", "nobody", 65534],
+    ["gcr.io/distroless/nodejs22-debian13:nonroot", "nobody", 65534],
+    ["node:22", "node", 1000],
+    ["node:22-alpine", "node", 1000],
+    ["docker.io/library/node:lts-trixie-slim", "node", 1000],
+    [`node@sha256:${"a".repeat(64)}`, "node", 1000],
+  ])("%s defines %s as uid %d", (image, name, uid) => {
+    const df = Dockerfile.parse(`FROM ${image}\nUSER ${name}\n`);
+    expect(df.runtimeUser).toMatchObject({ user: name, uid, isRoot: false });
+    expect(df.runtimeUser.reason).toContain(
+      `the base image ${image} defines it with uid ${uid} (documented for`,
+    );
+    expect(df.findings.filter((f) => f.ruleId === "CR008")).toEqual([]);
+  });
+
+  test.each([
+    ["mirror.gcr.io/distroless/cc-debian13", "nonroot"],
+    ["gcr.io/distroless/cc-debian13", "node"],
+    ["node:22", "nonroot"],
+    ["example.com/node:22", "node"],
+    ["bitnami/node:22", "node"],
+    ["debian:13", "nobody"],
+  ])("%s is not known to define %s", (image, name) => {
+    const df = Dockerfile.parse(`FROM ${image}\nUSER ${name}\n`);
+    expect(df.runtimeUser.isRoot).toBe(false);
+    expect(df.runtimeUser.uid).toBeUndefined();
+    expect(df.findings.map((f) => f.ruleId)).toContain("CR008");
+  });
+
+  test("through FROM <stage>, the root image's users count", () => {
+    expect(user("FROM node:22 AS base\nFROM base\nUSER node\n").uid).toBe(1000);
   });
 });

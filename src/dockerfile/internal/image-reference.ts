@@ -118,12 +118,61 @@ export function knownNonRootBase(ref: ImageReference): KnownNonRootBase | undefi
   );
 }
 
-/** The uid of the `nonroot` user in every distroless image's /etc/passwd. */
-export const DISTROLESS_NONROOT_UID = 65532;
+/** Users that a base image's /etc/passwd is documented to define. */
+export interface KnownBaseUsers {
+  /** Registry host the entry applies to; undefined for Docker Hub (mirrors are not assumed identical). */
+  readonly registry?: string;
+  /** The repository path (`node`), or a prefix of it ending in `/` (`distroless/`). */
+  readonly path: string;
+  /** A short name of the images for messages. */
+  readonly images: string;
+  /** User names and their uids. */
+  readonly users: { readonly [name: string]: number };
+  /** Where this is documented. */
+  readonly source: string;
+}
 
-/** True for gcr.io/distroless images (whose /etc/passwd defines `nonroot` as uid 65532). */
-export function isGcrDistroless(ref: ImageReference): boolean {
-  return ref.registry === "gcr.io" && ref.path.startsWith("distroless/");
+/**
+ * The one table of users the analyzer knows base images to define, used to resolve `USER <name>`
+ * when no `useradd`/`adduser` in the Dockerfile creates the name. Every tag of the image counts
+ * (the entries are in every variant). Extend it only with a documented source, and cite it next
+ * to the entry.
+ */
+export const KNOWN_BASE_USERS: readonly KnownBaseUsers[] = [
+  {
+    registry: "gcr.io",
+    path: "distroless/",
+    images: "distroless",
+    // https://github.com/GoogleContainerTools/distroless/blob/main/common/variables.bzl
+    // (NONROOT = 65532, NOBODY = 65534) and the passwd entries of
+    // https://github.com/GoogleContainerTools/distroless/blob/main/common/BUILD.bazel
+    users: { nonroot: 65532, nobody: 65534 },
+    source:
+      "https://github.com/GoogleContainerTools/distroless/blob/main/common/BUILD.bazel (passwd: " +
+      "nonroot 65532, nobody 65534, from common/variables.bzl)",
+  },
+  {
+    registry: undefined,
+    path: "node",
+    images: "the official node",
+    // https://github.com/nodejs/docker-node/blob/main/Dockerfile-debian.template
+    // (`useradd --uid 1000 --gid node ... node`), Dockerfile-alpine.template
+    // (`adduser -u 1000 -G node ... node`) and
+    // https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#non-root-user
+    users: { node: 1000 },
+    source:
+      "https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#non-root-user and " +
+      "the image templates (Dockerfile-debian.template: useradd --uid 1000 node)",
+  },
+];
+
+/** The entry of KNOWN_BASE_USERS for an image, if any. */
+export function knownBaseUsers(ref: ImageReference): KnownBaseUsers | undefined {
+  return KNOWN_BASE_USERS.find(
+    (entry) =>
+      ref.registry === entry.registry &&
+      (entry.path.endsWith("/") ? ref.path.startsWith(entry.path) : ref.path === entry.path),
+  );
 }
 
 /** A distroless image as far as the rules care, on any registry (mirrors included). */

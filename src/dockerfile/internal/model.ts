@@ -2,25 +2,38 @@
  * The analysis behind `Dockerfile`: stages, variable scopes and the runtime user, computed from
  * the `dockerfile-ast` syntax tree. Everything here is internal; `dockerfile.ts` is the public face.
  */
+import * as path from "path";
 import {
   Arg,
+  Copy,
   DockerfileParser,
   Dockerfile as DockerfileAst,
   Env,
   From,
+  Heredoc,
   Instruction,
   Onbuild,
 } from "dockerfile-ast";
 import { DockerfileStage, RuntimeUser } from "../types";
 import {
-  DISTROLESS_NONROOT_UID,
   ImageReference,
-  isGcrDistroless,
   isScratch,
+  knownBaseUsers,
   knownNonRootBase,
   parseImageReference,
 } from "./image-reference";
-import { expandWord, UNKNOWN, UNSET, VarValue } from "./words";
+import { SimpleCommand, simpleCommands } from "./shell";
+import {
+  applyCommand,
+  freeze,
+  MAX_UID,
+  MutableUserDatabase,
+  thaw,
+  unknownWrite,
+  UserDatabase,
+  UserEntry,
+} from "./users";
+import { expandWord, UNKNOWN, UNSET, VariableLookup, VarValue } from "./words";
 
 /** A parsed Dockerfile text, shared by every analysis of the same text. */
 export interface ParsedText {
@@ -64,8 +77,6 @@ export interface AnalysisOptions {
 }
 
 const MAX_CACHED_TEXTS = 32;
-/** The largest valid uid (4294967295 is reserved as "no uid"). */
-const MAX_UID = 4294967294;
 const parsedTexts = new Map<string, ParsedText>();
 
 /** Error thrown for input that is not a usable Dockerfile; its message is complete. */
@@ -162,7 +173,65 @@ export function quote(text: string): string {
   return JSON.stringify(oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine);
 }
 
+/**
+ * True when copying `source` to `dest` writes /etc/passwd: a file named passwd copied to
+ * /etc/passwd (or into /etc/), a directory named etc copied to /etc, or, from another stage or
+ * image (`fromFilesystem`), the root directory copied to /. A wildcard source counts when the
+ * destination is /etc or /etc/passwd.
+ */
+function landsOnEtcPasswd(
+  source: string,
+  dest: string,
+  destIsDir: boolean,
+  fromFilesystem: boolean,
+): boolean {
+  const isPasswd = (target: string) => path.posix.normalize(target) === "/etc/passwd";
+  const normalized = path.posix.normalize(source).replace(/\/+$/, "");
+  if (/[*?[]/.test(normalized)) {
+    const destPath = path.posix.normalize(dest).replace(/\/+$/, "");
+    return destPath === "/etc" || destPath === "/etc/passwd";
+  }
+  if (normalized === "") {
+    return fromFilesystem && isPasswd(`${dest}/etc/passwd`);
+  }
+  const base = path.posix.basename(normalized);
+  if (base === "etc") {
+    return isPasswd(`${dest}/passwd`);
+  }
+  if (base === "passwd") {
+    return isPasswd(destIsDir ? `${dest}/passwd` : dest);
+  }
+  return false;
+}
+
+/**
+ * The arguments of an instruction in exec (JSON array) form, as Docker reads them; undefined for
+ * the shell form (Docker also takes a text that is not a valid JSON array of strings as shell form).
+ */
+function execForm(instruction: Instruction): string[] | undefined {
+  const content = (instruction.getArgumentsContent() ?? "").trim();
+  if (!content.startsWith("[")) {
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(content);
+    return Array.isArray(value) && value.every((a) => typeof a === "string") ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function basename(file: string): string {
+  return path.posix.basename(file);
+}
+
 type Scope = Map<string, VarValue>;
+
+/** The variables of a stage at one point: its ENV and its ARGs (both inherited from its parent). */
+interface StageScope {
+  readonly env: Scope;
+  readonly args: Scope;
+}
 
 /** Where the runtime user of a stage comes from. */
 type UserOrigin =
@@ -175,6 +244,13 @@ type UserOrigin =
       readonly isRoot: boolean;
       readonly uid?: number;
       readonly verdict: string;
+      /**
+       * The user name to resolve to a uid in the stage that runs (the part before `:`), when the
+       * USER gives a name other than root; `verdict` then starts with `resolves`.
+       */
+      readonly name?: string;
+      /** `resolves to "x" and ` when the USER value used variables, else empty. */
+      readonly resolves?: string;
     }
   | {
       readonly kind: "base";
@@ -185,14 +261,38 @@ type UserOrigin =
       readonly verdict: string;
     };
 
+/** A user name of the final stage whose uid the analysis cannot resolve (rule CR008). */
+export interface UnresolvedUser {
+  /** The user name. */
+  readonly name: string;
+  /** The USER value as written. */
+  readonly raw: string;
+  /** The line of the USER instruction. */
+  readonly line: number;
+  /** Why its uid is not known, to follow "whose uid is not known: ". */
+  readonly why: string;
+}
+
+/** The runtime user of a stage, with what the rules need beyond the public fields. */
+interface ResolvedUser {
+  readonly user: RuntimeUser;
+  readonly unresolved?: UnresolvedUser;
+}
+
+/** Shells whose `-c` script, or heredoc body, the user analysis reads. */
+const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
+
 /** The full analysis of one Dockerfile text under one set of options. */
 export class Analysis {
   public readonly stages: readonly StageModel[];
   public readonly finalIndex: number;
   public readonly escapeChar: string;
   private readonly metaScope: Scope;
-  private readonly envAtEnd = new Map<number, Scope>();
+  private readonly scopeAtEnd = new Map<number, StageScope>();
+  private readonly usersAtEnd = new Map<number, UserDatabase>();
   private readonly origins = new Map<number, UserOrigin>();
+  private readonly resolvedUsers = new Map<number, ResolvedUser>();
+  private textLines?: string[];
 
   constructor(
     public readonly parsed: ParsedText,
@@ -278,7 +378,126 @@ export class Analysis {
 
   /** The user the given stage's process runs as. */
   public runtimeUser(index: number): RuntimeUser {
+    return this.resolveUser(index).user;
+  }
+
+  /**
+   * The user name the given stage runs as when the analysis cannot resolve it to a uid (it
+   * counts as non-root, but nothing proves which uid it has); undefined otherwise.
+   */
+  public unresolvedUser(index: number): UnresolvedUser | undefined {
+    return this.resolveUser(index).unresolved;
+  }
+
+  /** The users of a stage's /etc/passwd after its last instruction, as far as known. */
+  public usersAfter(index: number): UserDatabase {
+    // Only the stage chain (computed from its root, iteratively: chains can be long) and the
+    // stages a COPY takes /etc/passwd from.
+    const pending: number[] = [];
+    let i: number | undefined = index;
+    while (i !== undefined && !this.usersAtEnd.has(i)) {
+      pending.push(i);
+      i = this.stages[i].parentIndex;
+    }
+    for (let k = pending.length - 1; k >= 0; k--) {
+      this.usersAtEnd.set(pending[k], this.computeUsers(pending[k]));
+    }
+    return this.usersAtEnd.get(index)!;
+  }
+
+  private resolveUser(index: number): ResolvedUser {
+    const cached = this.resolvedUsers.get(index);
+    if (cached) {
+      return cached;
+    }
     const origin = this.origin(index);
+    let verdict = origin.verdict;
+    let uid = origin.uid;
+    let isRoot = origin.isRoot;
+    let unresolved: UnresolvedUser | undefined;
+    if (origin.kind === "user" && origin.name !== undefined) {
+      const name = origin.name;
+      const found = this.resolveName(index, name);
+      uid = found.uid;
+      isRoot = found.isRoot;
+      verdict = `${origin.resolves ?? ""}sets the user ${JSON.stringify(name)}, ${found.phrase}`;
+      if (found.unresolved !== undefined) {
+        unresolved = { name, raw: origin.raw, line: origin.line, why: found.unresolved };
+      }
+    }
+    const result: ResolvedUser = {
+      user: {
+        user: origin.user,
+        uid,
+        isRoot,
+        reason: this.reason(index, origin, verdict),
+        line: origin.kind === "user" ? origin.line : undefined,
+      },
+      unresolved,
+    };
+    this.resolvedUsers.set(index, result);
+    return result;
+  }
+
+  /**
+   * Resolves a user name in the /etc/passwd of the stage that runs. `phrase` follows
+   * `sets the user "x", `; `unresolved` is set when the uid is not proven and the user not root.
+   */
+  private resolveName(
+    index: number,
+    name: string,
+  ): { uid?: number; isRoot: boolean; phrase: string; unresolved?: string } {
+    const users = this.usersAfter(index);
+    const entry = users.entries.get(name);
+    if (entry === undefined) {
+      if (users.unknownMayBeRoot) {
+        return {
+          isRoot: true,
+          phrase: `whose uid is not known and may be 0: ${users.unknownBecause ?? "/etc/passwd was changed"}`,
+        };
+      }
+      const why = users.unknownBecause ?? this.noDefinition(index);
+      return {
+        isRoot: false,
+        phrase:
+          `whose uid is not known: ${why}; it counts as non-root, since a user missing from ` +
+          "/etc/passwd cannot start",
+        unresolved: why,
+      };
+    }
+    if (entry.mayBeRoot) {
+      return {
+        uid: entry.uid,
+        isRoot: true,
+        phrase: `and ${entry.how}${entry.uid === 0 ? "" : ", so it may be root"}`,
+      };
+    }
+    if (entry.missing) {
+      const why = `${entry.how}, so the process cannot start (the user is missing from /etc/passwd)`;
+      return { isRoot: false, phrase: `and ${why}`, unresolved: why };
+    }
+    if (entry.uid !== undefined) {
+      return { uid: entry.uid, isRoot: false, phrase: `and ${entry.how}` };
+    }
+    if (entry.proven) {
+      return { isRoot: false, phrase: `and ${entry.how}` };
+    }
+    const why = `${entry.how}, so its uid is not proven`;
+    return { isRoot: false, phrase: `and ${why}`, unresolved: why };
+  }
+
+  /** Why no entry defines a name: nothing in the stage chain nor its base image's known users. */
+  private noDefinition(index: number): string {
+    const root = this.chain(index).pop()!;
+    const base = root.image
+      ? isScratch(root.image)
+        ? "the base image is scratch, which has no /etc/passwd"
+        : `the base image ${root.image.text} is not known to define it`
+      : `the base image ${quote(root.stage.baseImage)} could not be resolved`;
+    return `no useradd or adduser in the stage chain creates it, and ${base}`;
+  }
+
+  private reason(index: number, origin: UserOrigin, verdict: string): string {
     const own = this.stages[index];
     const originStage = this.stages[origin.stageIndex];
     let reason: string;
@@ -286,23 +505,17 @@ export class Analysis {
       const where = `USER ${quote(origin.raw)} at line ${origin.line} in stage ${stageLabel(originStage.stage)}`;
       reason =
         origin.stageIndex === index
-          ? `${where} ${origin.verdict}.`
-          : `${where} ${origin.verdict}, and stage ${stageLabel(own.stage)} (line ${own.stage.line}) inherits it through ${this.inheritancePath(index, origin.stageIndex)}.`;
+          ? `${where} ${verdict}.`
+          : `${where} ${verdict}, and stage ${stageLabel(own.stage)} (line ${own.stage.line}) inherits it through ${this.inheritancePath(index, origin.stageIndex)}.`;
     } else if (origin.stageIndex === index) {
-      reason = `Stage ${stageLabel(own.stage)} (line ${own.stage.line}) has no USER instruction and ${origin.verdict}.`;
+      reason = `Stage ${stageLabel(own.stage)} (line ${own.stage.line}) has no USER instruction and ${verdict}.`;
     } else {
       reason =
         `Stage ${stageLabel(own.stage)} (line ${own.stage.line}) and the stages it is built from ` +
         `(${this.inheritancePath(index, origin.stageIndex)}) have no USER instruction, and ` +
-        `${origin.verdict.replace(/^its /, `the `)} (stage ${stageLabel(originStage.stage)}, line ${originStage.stage.line}).`;
+        `${verdict.replace(/^its /, `the `)} (stage ${stageLabel(originStage.stage)}, line ${originStage.stage.line}).`;
     }
-    return {
-      user: origin.user,
-      uid: origin.uid,
-      isRoot: origin.isRoot,
-      reason,
-      line: origin.kind === "user" ? origin.line : undefined,
-    };
+    return reason;
   }
 
   private inheritancePath(from: number, to: number): string {
@@ -375,7 +588,9 @@ export class Analysis {
           // declaration (or an automatic platform argument) keeps its value.
           value = this.metaScope.get(name);
         } else {
-          value = UNSET;
+          // Without a default, BuildKit leaves a value the stage already has (declared earlier,
+          // or inherited from the stage it is built FROM) as it is.
+          value = scope.get(name) ?? UNSET;
         }
       }
       scope.set(name, value ?? UNSET);
@@ -434,32 +649,47 @@ export class Analysis {
     return { stage, from, instructions, parentIndex, image, baseProblem };
   }
 
-  /** The environment (ENV) of a stage after its last instruction, including inherited ENV. */
-  private envAfter(index: number): Scope {
+  /**
+   * The variables (ENV and ARG) of a stage after its last instruction, including what it
+   * inherits: a stage built FROM another starts with that stage's ENV and ARG values (Docker's
+   * Dockerfile reference, ARG "Scope"; BuildKit keeps both in the stage's state).
+   */
+  private scopeAfter(index: number): StageScope {
     // Compute the ancestors first (iteratively, so long chains cannot exhaust the stack).
     const pending: number[] = [];
     let i: number | undefined = index;
-    while (i !== undefined && !this.envAtEnd.has(i)) {
+    while (i !== undefined && !this.scopeAtEnd.has(i)) {
       pending.push(i);
       i = this.stages[i].parentIndex;
     }
     for (let k = pending.length - 1; k >= 0; k--) {
-      this.envAtEnd.set(pending[k], this.walk(pending[k], undefined).env);
+      this.scopeAtEnd.set(pending[k], this.walk(pending[k], undefined));
     }
-    return this.envAtEnd.get(index)!;
+    return this.scopeAtEnd.get(index)!;
   }
 
-  /** Walks a stage's ENV and ARG instructions up to (not including) `before`. */
-  private walk(index: number, before: Instruction | undefined): { env: Scope; args: Scope } {
+  /**
+   * Walks a stage's instructions up to (not including) `before`, the parent's ONBUILD triggers
+   * first, keeping track of its ENV and ARG values. `visit` sees each instruction with the
+   * variables as they are just before it.
+   */
+  private walk(
+    index: number,
+    before: Instruction | undefined,
+    visit?: (instruction: Instruction, lookup: VariableLookup, line: number) => void,
+  ): StageScope {
     const model = this.stages[index];
-    const env: Scope =
-      model.parentIndex !== undefined ? new Map(this.envAfter(model.parentIndex)) : new Map();
-    const args: Scope = new Map();
-    const scope = { env, args };
+    const inherited =
+      model.parentIndex !== undefined ? this.scopeAfter(model.parentIndex) : undefined;
+    const scope: StageScope = {
+      env: new Map(inherited?.env),
+      args: new Map(inherited?.args),
+    };
     const lookup = (name: string) => this.stageLookup(index, scope, name);
     // The parent stage's ONBUILD triggers run first, in the child's scope.
     if (model.parentIndex !== undefined) {
-      for (const trigger of this.onbuildTriggers(model.parentIndex)) {
+      for (const { onbuild, trigger } of this.onbuildTriggers(model.parentIndex)) {
+        visit?.(trigger, lookup, lineOf(onbuild));
         this.applyVariables(trigger, scope, lookup);
       }
     }
@@ -467,6 +697,7 @@ export class Analysis {
       if (instruction === before) {
         break;
       }
+      visit?.(instruction, lookup, lineOf(instruction));
       this.applyVariables(instruction, scope, lookup);
     }
     return scope;
@@ -476,15 +707,15 @@ export class Analysis {
    * The instructions of a stage's `ONBUILD` triggers, in order. BuildKit runs them at the start
    * of every stage built FROM that stage (only there: they do not carry over to its children).
    */
-  private onbuildTriggers(index: number): Instruction[] {
-    const triggers: Instruction[] = [];
+  private onbuildTriggers(index: number): { onbuild: Instruction; trigger: Instruction }[] {
+    const triggers: { onbuild: Instruction; trigger: Instruction }[] = [];
     for (const instruction of this.stages[index].instructions) {
       if (instruction.getKeyword() !== "ONBUILD") {
         continue;
       }
       const trigger = (instruction as Onbuild).getTriggerInstruction();
       if (trigger) {
-        triggers.push(trigger);
+        triggers.push({ onbuild: instruction, trigger });
       }
     }
     return triggers;
@@ -493,7 +724,7 @@ export class Analysis {
   /** Applies an ARG or ENV instruction to a stage scope; other instructions change nothing. */
   private applyVariables(
     instruction: Instruction,
-    scope: { env: Scope; args: Scope },
+    scope: StageScope,
     lookup: (name: string) => VarValue,
   ): void {
     const keyword = instruction.getKeyword().toUpperCase();
@@ -516,7 +747,7 @@ export class Analysis {
     }
   }
 
-  private scopeBefore(index: number, before: Instruction | undefined): { env: Scope; args: Scope } {
+  private scopeBefore(index: number, before: Instruction | undefined): StageScope {
     return this.walk(index, before);
   }
 
@@ -525,7 +756,7 @@ export class Analysis {
    * nowhere in the Dockerfile may still come from the base image's environment, so it is unknown
    * unless the stage chain starts from `scratch`.
    */
-  private stageLookup(index: number, scope: { env: Scope; args: Scope }, name: string): VarValue {
+  private stageLookup(index: number, scope: StageScope, name: string): VarValue {
     const fromEnv = scope.env.get(name);
     if (fromEnv !== undefined) {
       return fromEnv;
@@ -721,17 +952,208 @@ export class Analysis {
     if (name === "root") {
       return { ...base, user, uid: 0, isRoot: true, verdict: `${resolves}sets the root user` };
     }
-    const root = this.rootImage(index);
-    const uid =
-      name === "nonroot" && root !== undefined && isGcrDistroless(root)
-        ? DISTROLESS_NONROOT_UID
-        : undefined;
+    // A name: its uid depends on the /etc/passwd of the stage that runs (see resolveName).
     return {
       ...base,
       user,
-      uid,
       isRoot: false,
-      verdict: `${resolves}sets the non-root user ${JSON.stringify(name)}`,
+      name,
+      resolves,
+      verdict: `${resolves}sets the user ${JSON.stringify(name)}`,
     };
+  }
+
+  /** Computes the users of a stage after its last instruction; its parent's are computed. */
+  private computeUsers(index: number): UserDatabase {
+    const model = this.stages[index];
+    const db: MutableUserDatabase =
+      model.parentIndex !== undefined
+        ? thaw(this.usersAtEnd.get(model.parentIndex)!)
+        : this.imageUsers(model.image, "the base image", undefined);
+    const label = stageLabel(model.stage);
+    this.walk(index, undefined, (instruction, lookup, line) => {
+      const keyword = instruction.getKeyword().toUpperCase();
+      const where = `at line ${line} in stage ${label}`;
+      if (keyword === "RUN") {
+        for (const command of this.runCommands(instruction, lookup)) {
+          applyCommand(db, command, where);
+        }
+      } else if (keyword === "COPY" || keyword === "ADD") {
+        this.copyUsers(db, index, instruction, lookup, keyword, where);
+      }
+    });
+    return freeze(db);
+  }
+
+  /** The users an image is documented to define (`KNOWN_BASE_USERS`), as a database. */
+  private imageUsers(
+    image: ImageReference | undefined,
+    what: string,
+    copied: string | undefined,
+  ): MutableUserDatabase {
+    const entries = new Map<string, UserEntry>();
+    const known = image !== undefined ? knownBaseUsers(image) : undefined;
+    if (image !== undefined && known !== undefined) {
+      for (const [name, uid] of Object.entries(known.users)) {
+        entries.set(name, {
+          uid,
+          mayBeRoot: false,
+          proven: true,
+          missing: false,
+          how: `${what} ${image.text} defines it with uid ${uid} (documented for ${known.images} images)${copied ?? ""}`,
+        });
+      }
+    }
+    return { entries };
+  }
+
+  /** The simple commands a RUN instruction runs (shell form, exec form, heredocs). */
+  private runCommands(instruction: Instruction, lookup: VariableLookup): SimpleCommand[] {
+    const argv = execForm(instruction);
+    if (argv !== undefined) {
+      // Exec form: no shell, no variable expansion, unless it runs a shell with -c.
+      const c = argv.findIndex((a, k) => k > 0 && /^-[a-z]*c[a-z]*$/.test(a));
+      if (argv.length > 0 && SHELLS.has(basename(argv[0])) && c > 0 && c + 1 < argv.length) {
+        return simpleCommands(argv[c + 1], lookup);
+      }
+      return [{ words: argv, fdCandidates: new Set(), redirects: [], certain: true }];
+    }
+    const content = instruction.getArgumentsContent() ?? "";
+    const run = instruction as Instruction & { getHeredocs?: () => Heredoc[] };
+    const heredocs = typeof run.getHeredocs === "function" ? run.getHeredocs() : [];
+    if (heredocs.length === 0) {
+      return simpleCommands(content, lookup);
+    }
+    // The first line is the command; the heredocs are its input. `RUN <<EOF` (or `RUN <<EOF sh`)
+    // runs the heredoc as the script.
+    const head = simpleCommands(content.split(/\r?\n/)[0], lookup);
+    const words = head.length === 1 ? head[0].words : [];
+    const shellOnly =
+      head.length === 0 ||
+      (head.length === 1 &&
+        (words.length === 0 ||
+          (words[0] !== null &&
+            SHELLS.has(basename(words[0])) &&
+            words.slice(1).every((w) => w !== null && /^-[a-bd-z]+$/.test(w)))));
+    if (!shellOnly) {
+      return head;
+    }
+    return heredocs.flatMap((heredoc) => simpleCommands(this.heredocText(heredoc), lookup));
+  }
+
+  private heredocText(heredoc: Heredoc): string {
+    const range = heredoc.getContentRange();
+    if (range === null) {
+      return "";
+    }
+    this.textLines ??= this.parsed.text.split(/\r\n|\r|\n/);
+    const lines = this.textLines.slice(range.start.line, range.end.line + 1);
+    if (lines.length === 0) {
+      return "";
+    }
+    lines[lines.length - 1] = lines[lines.length - 1].slice(0, range.end.character);
+    lines[0] = lines[0].slice(range.start.character);
+    return lines.join("\n");
+  }
+
+  /**
+   * A COPY or ADD that puts a file at /etc/passwd replaces the users: with those of the stage it
+   * copies from, those documented for the image it copies from, or unknown ones (the build
+   * context is not read).
+   */
+  private copyUsers(
+    db: MutableUserDatabase,
+    index: number,
+    instruction: Instruction,
+    lookup: VariableLookup,
+    keyword: string,
+    at: string,
+  ): void {
+    const argv = execForm(instruction);
+    const copy = instruction as Copy;
+    const hasHeredocs = typeof copy.getHeredocs === "function" && copy.getHeredocs().length > 0;
+    // The arguments without the flags; with heredocs, those of the first line (the rest is the
+    // heredocs' content).
+    const raw = argv
+      ? argv.map((a) => JSON.stringify(a))
+      : hasHeredocs
+        ? (instruction.getArgumentsContent() ?? "")
+            .split(/\r?\n/)[0]
+            .split(/\s+/)
+            .filter((w) => w !== "" && !w.startsWith("--"))
+        : instruction.getArguments().map((a) => a.getValue());
+    if (raw.length < 2) {
+      return;
+    }
+    const values = raw.map((w) => expandWord(w, this.escapeChar, lookup).value);
+    const dest = values[values.length - 1];
+    if (dest === undefined || !dest.startsWith("/")) {
+      // A destination the analysis cannot resolve, or relative to WORKDIR: not followed.
+      return;
+    }
+    const sources = values.slice(0, -1);
+    const destIsDir = dest.endsWith("/") || sources.length > 1;
+    const destPath = path.posix.normalize(dest).replace(/\/+$/, "");
+    // Copy.getFromFlag() of dockerfile-ast only answers when --from is the only flag.
+    const flags = typeof copy.getFlags === "function" ? copy.getFlags() : [];
+    const fromFlag =
+      flags.find((f) => f.getName().toLowerCase() === "from")?.getValue() ?? undefined;
+    const from =
+      fromFlag !== undefined ? expandWord(fromFlag, this.escapeChar, lookup).value : undefined;
+    let known = fromFlag === undefined || from !== undefined;
+    const where = `${keyword}${fromFlag !== undefined ? ` --from=${from ?? fromFlag}` : ""} ${at}`;
+    let lands = false;
+    for (const source of sources) {
+      if (source === undefined || source.startsWith("<<")) {
+        // A source the analysis cannot resolve, or a heredoc: only the destination tells.
+        const name = source?.replace(/^<<-?["']?/, "").replace(/["']$/, "");
+        if (
+          destPath === "/etc/passwd" ||
+          (destPath === "/etc" && (source === undefined || (destIsDir && name === "passwd")))
+        ) {
+          lands = true;
+          known = false;
+        }
+      } else if (landsOnEtcPasswd(source, dest, destIsDir, fromFlag !== undefined)) {
+        lands = true;
+        known = known && !/[*?[]/.test(source);
+      }
+    }
+    if (!lands) {
+      return;
+    }
+    if (!known || from === undefined) {
+      unknownWrite(
+        db,
+        `${where} replaces /etc/passwd with ${from === undefined && known ? "a file from the build context" : "a file"}, which the analysis does not read`,
+      );
+      return;
+    }
+    const copied = `, and ${where} copies that /etc/passwd`;
+    const stage = this.stageReference(from, index);
+    let replacement: UserDatabase;
+    if (stage !== undefined) {
+      const users = this.usersAfter(stage.stage.index);
+      replacement = {
+        entries: new Map(
+          [...users.entries].map(([name, entry]) => [name, { ...entry, how: entry.how + copied }]),
+        ),
+        unknownBecause:
+          users.unknownBecause !== undefined
+            ? `${users.unknownBecause}${copied}`
+            : `${where} copies /etc/passwd from stage ${stageLabel(stage.stage)}, and there ${this.noDefinition(stage.stage.index)}`,
+        unknownMayBeRoot: users.unknownMayBeRoot,
+      };
+    } else {
+      const image = parseImageReference(from);
+      const users = this.imageUsers(image, "the image", copied);
+      replacement = {
+        entries: users.entries,
+        unknownBecause: `${where} copies /etc/passwd from the image ${image.text}, which is not known to define it`,
+      };
+    }
+    db.entries = new Map(replacement.entries);
+    db.unknownBecause = replacement.unknownBecause;
+    db.unknownMayBeRoot = replacement.unknownMayBeRoot;
   }
 }

@@ -10,6 +10,7 @@ import { glibcDebianMismatch } from "./glibc-debian-mismatch";
 import { Rule } from "./rule";
 import { shellFormWithoutShell } from "./shell-form-without-shell";
 import { syntax } from "./syntax";
+import { userNameUnresolved } from "./user-name-unresolved";
 
 export const ALL_RULES: readonly Rule[] = [
   finalStageNonRoot,
@@ -19,4 +20,5 @@ export const ALL_RULES: readonly Rule[] = [
   baseImageDigest,
   debian12Runtime,
   syntax,
+  userNameUnresolved,
 ];

@@ -608,15 +608,21 @@ describe("secrets", () => {
     );
   });
 
+  test("a version alias is accepted and rendered as given", () => {
+    const { stack } = service({ secrets: { A: { secret: "s", version: "prod-2026_12" } } });
+    expect(container(synth(stack)).env[0].value_source.secret_key_ref.version).toBe("prod-2026_12");
+  });
+
   test("invalid references", () => {
     rejects(
       { secrets: { A: { secret: "bad secret", version: "1" } } },
       `${OWNER}: invalid secrets.A.secret: must be a secret id (1 to 255 letters, digits, "_" or "-") or a full name "projects/<project>/secrets/<id>". Got: "bad secret"`,
     );
     rejects(
-      { secrets: { A: { secret: "s", version: "v2" } } },
-      `${OWNER}: invalid secrets.A.version: must be "latest" or a version number such as "3". Got: "v2"`,
+      { secrets: { A: { secret: "s", version: "2v" } } },
+      `${OWNER}: invalid secrets.A.version: must be "latest", a version number such as "3", or a version alias (1 to 63 letters, digits, "-" or "_", starting with a letter; "new" and other spellings of "latest" are not aliases). Got: "2v"`,
     );
+    rejects({ secrets: { A: { secret: "s", version: "New" } } }, `Got: "New"`);
     rejects(
       { secrets: { K_REVISION: { secret: "s", version: "1" } } },
       `${OWNER}: invalid secrets: PORT, K_SERVICE, K_REVISION, K_CONFIGURATION are reserved`,

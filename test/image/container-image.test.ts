@@ -1,5 +1,6 @@
 import { SecurityPosture } from "../../src/security/security-posture";
 import * as fs from "fs";
+import * as fc from "fast-check";
 import * as os from "os";
 import * as path from "path";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
@@ -915,5 +916,49 @@ describe("ContainerImage: two images of a stack with identical build inputs", ()
       const image = new ContainerImage(stack, "Image", { directory: directory2 });
       expect(image.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
     }
+  });
+});
+
+describe("ContainerImage: unused build args, as a property (fixed seed)", () => {
+  test("a build arg warns exactly when no ARG of any stage (or global ARG) declares it", () => {
+    const name = fc.constantFrom("A", "B", "C", "D", "PROFILE", "HTTP_PROXY", "BUILDKIT_SYNTAX");
+    const predefined = ["HTTP_PROXY", "BUILDKIT_SYNTAX"];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(name, { maxLength: 3 }),
+        fc.uniqueArray(name, { maxLength: 3 }),
+        fc.uniqueArray(name, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (globalArgs, stageArgs, given, oneLine) => {
+          const args = (names: string[]) =>
+            names.length === 0
+              ? []
+              : oneLine
+                ? [`ARG ${names.map((n) => `${n}=x`).join(" ")}`]
+                : names.map((n) => `ARG ${n}`);
+          const directory = fixture({
+            Dockerfile: [
+              ...args(globalArgs),
+              "FROM rust:1.90-trixie AS build",
+              ...args(stageArgs),
+              "FROM gcr.io/distroless/cc-debian13:nonroot AS runtime",
+              "USER 65532:65532",
+              'ENTRYPOINT ["/app"]',
+              "",
+            ].join("\n"),
+          });
+          const stack = new TerraformStack(Testing.app(), "stack");
+          const buildArgs = Object.fromEntries(given.map((n) => [n, "v"]));
+          const image = new ContainerImage(stack, "Image", { directory, buildArgs });
+          const warned = image.node.metadata
+            .map((m) => String(m.data))
+            .map((w) => /buildArgs\["([A-Z_]+)"\]/.exec(w)?.[1])
+            .filter((n): n is string => n !== undefined);
+          const declared = new Set([...globalArgs, ...stageArgs, ...predefined]);
+          expect(warned).toEqual(given.filter((n) => !declared.has(n)));
+        },
+      ),
+      { seed: 42, numRuns: 60 },
+    );
   });
 });

@@ -787,3 +787,33 @@ describe("DockerRepository.fromRegistry: another OCI registry", () => {
     );
   });
 });
+
+describe("DockerRepository: locations that are well formed but not known", () => {
+  const warningsOf = (repo: DockerRepository) =>
+    repo.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+
+  test("a new repository and an existing one warn, naming the property, the value and the nearest", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const created = new DockerRepository(stack, "Repo", { location: "us-east3" });
+    const existing = DockerRepository.fromRepositoryAttributes(stack, "Old", {
+      location: "asia-east9",
+      repositoryId: "images",
+      project: "p",
+    });
+    expect(warningsOf(created)).toEqual([
+      `${OWNER}: location "us-east3" is not a known Artifact Registry location; did you mean "us-east1", "us-east4" or "us-east5"? A mistyped location is otherwise only found at apply. If it was added after 2026-12-06 (the date of the library's list), ignore this warning.`,
+    ]);
+    expect(warningsOf(existing)).toEqual([
+      expect.stringMatching(
+        /^DockerRepository 'stack\/Old': location "asia-east9" is not a known Artifact Registry location; did you mean "asia-east1", "asia-east2" or /,
+      ),
+    ]);
+  });
+
+  test("multi-regions and known regions do not warn", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    for (const location of ["us", "europe", "asia", "europe-west12", "me-central2"]) {
+      expect(warningsOf(new DockerRepository(stack, location, { location }))).toEqual([]);
+    }
+  });
+});

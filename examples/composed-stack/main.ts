@@ -5,20 +5,23 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { Construct } from "constructs";
-import { CloudRunApp, DockerRepository, Probe } from "../../src";
-import { ExampleConfig, exampleConfig } from "../config";
+import { CloudRunService, ContainerImage, DockerRepository, Probe } from "../../src";
+import { ExampleConfig, exampleConfig, warnIfPlaceholderProject } from "../config";
 import { RUST_SERVICE_DIR } from "../rust-service/main";
 
 /**
- * The library inside a larger stack: two services share one Artifact Registry repository,
- * a public `api` calls a private `worker`, the worker reads a Secret Manager secret and
- * writes to a Cloud Storage bucket declared by hand next to the library's constructs.
+ * The library inside a larger stack: two services run the same code from one image, built
+ * and pushed once to one Artifact Registry repository; a public `api` calls a private
+ * `worker`, the worker reads a Secret Manager secret and writes to a Cloud Storage bucket
+ * declared by hand next to the library's constructs.
  *
  * State is kept in a GCS bucket when `TF_STATE_BUCKET` is set, locally otherwise.
  */
 export class ComposedStack extends TerraformStack {
-  public readonly api: CloudRunApp;
-  public readonly worker: CloudRunApp;
+  /** The one image both services run. */
+  public readonly image: ContainerImage;
+  public readonly api: CloudRunService;
+  public readonly worker: CloudRunService;
 
   constructor(
     scope: Construct,
@@ -33,12 +36,21 @@ export class ComposedStack extends TerraformStack {
     }
 
     new GoogleProvider(this, "google", { project: config.projectId, region: config.region });
+    warnIfPlaceholderProject(this, config);
 
     // One repository for every image of the stack.
     const repository = new DockerRepository(this, "images", {
       location: config.region,
       repositoryId: "composed-images",
       description: "Images of the composed example stack",
+    });
+
+    // Both services run the same code: one image, built and pushed once, run by both (two
+    // images with identical build inputs would be built and pushed twice; the library warns).
+    this.image = new ContainerImage(this, "image", {
+      repository,
+      directory: RUST_SERVICE_DIR,
+      imageName: "rust-service",
     });
 
     // The worker's token, created in this stack; its value comes from TF_VAR_worker_token.
@@ -70,12 +82,10 @@ export class ComposedStack extends TerraformStack {
       livenessProbe: Probe.http({ path: "/healthz", periodSeconds: 30 }),
     };
 
-    this.worker = new CloudRunApp(this, "worker", {
+    this.worker = new CloudRunService(this, "worker", {
+      image: this.image,
       region: config.region,
-      directory: RUST_SERVICE_DIR,
-      repository,
       serviceName: "composed-worker",
-      imageName: "worker",
       environment: { UPLOAD_BUCKET: uploads.name },
       // Pinned to the version this stack created, not "latest".
       secrets: { WORKER_TOKEN: { secret: token.secretId, version: tokenVersion.version } },
@@ -83,29 +93,27 @@ export class ComposedStack extends TerraformStack {
       ...probes,
     });
 
-    this.api = new CloudRunApp(this, "api", {
+    this.api = new CloudRunService(this, "api", {
+      image: this.image,
       region: config.region,
-      directory: RUST_SERVICE_DIR,
-      repository,
       serviceName: "composed-api",
-      imageName: "api",
       allowUnauthenticated: true,
-      environment: { WORKER_URL: this.worker.url },
+      environment: { WORKER_URL: this.worker.uri },
       deletionProtection: false,
       ...probes,
     });
 
     // Service-to-service: only the api's identity may call the worker.
-    this.worker.service.grantInvoke(this.api.service.serviceAccountMember);
+    this.worker.grantInvoke(this.api.serviceAccountMember);
 
     // A bucket-level grant to the worker's identity, written by hand.
     new StorageBucketIamMember(this, "worker-writes-uploads", {
       bucket: uploads.name,
       role: "roles/storage.objectCreator",
-      member: this.worker.service.serviceAccountMember,
+      member: this.worker.serviceAccountMember,
     });
 
-    new TerraformOutput(this, "api_url", { value: this.api.url });
-    new TerraformOutput(this, "worker_url", { value: this.worker.url });
+    new TerraformOutput(this, "api_url", { value: this.api.uri });
+    new TerraformOutput(this, "worker_url", { value: this.worker.uri });
   }
 }

@@ -3,7 +3,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { CloudRunApp, CloudRunAppProps, LocalService, Probe } from "../../src";
-import { ExampleConfig, exampleConfig } from "../config";
+import { ExampleConfig, exampleConfig, warnIfPlaceholderProject } from "../config";
 
 /**
  * The seed's app: a Rust HTTP service built with cargo-chef into a distroless image that runs
@@ -19,6 +19,7 @@ export class RustServiceStack extends TerraformStack {
     super(scope, id);
 
     new GoogleProvider(this, "google", { project: config.projectId, region: config.region });
+    warnIfPlaceholderProject(this, config);
 
     this.app = new CloudRunApp(this, "cloud-run-app", rustServiceProps(config));
 

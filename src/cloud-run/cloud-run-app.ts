@@ -4,6 +4,7 @@ import { ContainerImage } from "../image/container-image";
 import { DockerRepository } from "../image/docker-repository";
 import { localTwin } from "../local/app-twin";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
+import { LocationKind, warnUnknownLocation } from "../util/gcp-regions";
 import { invalidProp, ownerName } from "../util/validation";
 import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
 import { appImageProps } from "./app-image";
@@ -112,6 +113,8 @@ export class CloudRunApp extends Construct {
       throw invalidProp(owner, "props", "are required: { directory, region, ... }", props);
     }
     validateRegion(owner, props.region);
+    // Reported once, here, for the repository and the service created in the same region.
+    warnUnknownLocation(this, owner, "region", props.region, LocationKind.CLOUD_RUN);
     const serviceName = resolveServiceName(owner, id, props.serviceName ?? undefined);
 
     this.repository =

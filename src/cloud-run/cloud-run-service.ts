@@ -22,6 +22,7 @@ import {
   resolveServiceName,
   resolveRuntime,
   validateDescription,
+  validateEnvCount,
   validateEnvName,
   validateEnvValue,
   validateLabels,
@@ -39,13 +40,17 @@ import { CLIENT_IGNORE_CHANGES, DEFAULTS } from "./defaults";
 import { Probe, ProbeType } from "./probe";
 import { ExecutionEnvironment, Ingress, SecretReference, VpcAccess, VpcEgress } from "./settings";
 import { nonEmptyMap } from "../util/maps";
+import { LocationKind, warnUnknownLocation } from "../util/gcp-regions";
 
 /**
  * The settings of a Cloud Run service, without its image. Shared by {@link CloudRunServiceProps}
  * and `CloudRunAppProps`.
  */
 export interface CloudRunServiceOptions {
-  /** The region of the service, e.g. `europe-west1`. */
+  /**
+   * The region of the service, e.g. `europe-west1`. A well-formed region that is not in the
+   * library's list of Cloud Run regions is a synth warning naming the nearest known ones.
+   */
   readonly region: string;
 
   /**
@@ -119,8 +124,9 @@ export interface CloudRunServiceOptions {
 
   /**
    * Environment variables. Names are C identifiers; `PORT`, `K_SERVICE`, `K_REVISION` and
-   * `K_CONFIGURATION` are reserved. Values are stored in plain text in the Terraform
-   * configuration and state: use `secrets` for secrets.
+   * `K_CONFIGURATION` are reserved. At most 1000 per container, together with `secrets`. Values
+   * are stored in plain text in the Terraform configuration and state: use `secrets` for
+   * secrets.
    * @default - none
    */
   readonly environment?: { [name: string]: string };
@@ -394,6 +400,7 @@ export class CloudRunService extends Construct {
 
     // --- names and placement
     validateRegion(owner, props.region);
+    warnUnknownLocation(this, owner, "region", props.region, LocationKind.CLOUD_RUN);
     const serviceName = resolveServiceName(owner, id, props.serviceName);
     validateDescription(owner, props.description);
     this.serviceName = serviceName;
@@ -432,8 +439,9 @@ export class CloudRunService extends Construct {
       this.pushEnvironment("environment", name, value);
     }
     const pendingSecrets = Object.entries(knownMap(owner, "secrets", props.secrets));
-    for (const [name, ref] of pendingSecrets) {
+    for (const [index, [name, ref]] of pendingSecrets.entries()) {
       this.checkSecret("secrets", name, ref);
+      validateEnvCount(owner, "secrets", this.env.length + index + 1, name);
     }
 
     // --- identity
@@ -549,6 +557,7 @@ export class CloudRunService extends Construct {
    */
   public addSecretEnvironment(name: string, secret: SecretReference): void {
     this.checkSecret("secrets", name, secret);
+    validateEnvCount(this.owner, "secrets", this.env.length + 1, name);
     this.pushSecret(name, secret);
   }
 
@@ -592,6 +601,7 @@ export class CloudRunService extends Construct {
     validateEnvName(this.owner, prop, name);
     validateEnvValue(this.owner, prop, name, value);
     this.assertNewName(prop, name);
+    validateEnvCount(this.owner, prop, this.env.length + 1, name);
     this.env.push({ name, value });
   }
 

@@ -14,6 +14,10 @@
  *              documentation of `google_cloud_run_v2_service.labels`
  * - [env]      https://cloud.google.com/run/docs/configuring/services/environment-variables
  * - [secrets]  https://cloud.google.com/secret-manager/docs/creating-and-accessing-secrets
+ * - [aliases]  https://cloud.google.com/secret-manager/docs/assign-alias-to-secret-version
+ *              ("Alias names must start with a letter, can be up to 63 characters long, and can
+ *              contain letters, numbers, hyphens (-), and underscores (_). You cannot use Latest
+ *              or New (case-insensitive) as an alias name.")
  * @internal
  */
 import { validateGcpLabels } from "../util/gcp-labels";
@@ -173,6 +177,32 @@ export function validatePort(owner: string, prop: string, value: number | undefi
 
 /** Maximum length of one environment variable value, in bytes (32 KiB). [quotas] @internal */
 export const ENV_VALUE_MAX_BYTES = 32 * 1024;
+
+/**
+ * Maximum number of environment variables of one container, plain and from secrets together.
+ * [env]: "You can set a maximum of 1000 environment variables per container"
+ * (https://cloud.google.com/run/docs/configuring/services/environment-variables).
+ * @internal
+ */
+export const ENV_MAX_COUNT = 1000;
+
+/**
+ * Refuses an environment that would hold more than {@link ENV_MAX_COUNT} variables. `count` is
+ * the number of variables the container would have with `name`, the variable that would be the
+ * last one.
+ * @internal
+ */
+export function validateEnvCount(owner: string, prop: string, count: number, name: string): void {
+  if (count > ENV_MAX_COUNT) {
+    throw invalidProp(
+      owner,
+      prop,
+      `a container has at most ${ENV_MAX_COUNT} environment variables, plain and from secrets ` +
+        `together (Cloud Run's limit); this one would be number ${count}`,
+      name,
+    );
+  }
+}
 
 /**
  * Environment variable name: a C identifier that Cloud Run does not reserve.
@@ -624,7 +654,10 @@ export function validateProbePath(owner: string, prop: string, path: string | un
 
 const SECRET_ID_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 const SECRET_NAME_PATTERN = /^projects\/([^/]+)\/secrets\/([A-Za-z0-9_-]{1,255})$/;
-const SECRET_VERSION_PATTERN = /^(latest|[1-9][0-9]*)$/;
+/** "latest", a version number, or a version alias [aliases]. */
+const SECRET_VERSION_PATTERN = /^(latest|[1-9][0-9]*|[A-Za-z][A-Za-z0-9_-]{0,62})$/;
+/** Names Secret Manager refuses as aliases (case-insensitive) [aliases]; "latest" is the keyword. */
+const SECRET_RESERVED_ALIASES = ["latest", "new"];
 
 /**
  * A secret reference: a secret id (`db-password`, in the service's project) or a full name
@@ -649,15 +682,28 @@ export function validateSecretName(owner: string, prop: string, secret: string):
 }
 
 /**
- * A secret version: "latest" or a version number.
+ * A secret version: "latest", a version number, or a version alias (starts with a letter; then
+ * letters, digits, `-` and `_`; at most 63 characters; not "latest" or "new" in any case other
+ * than the keyword "latest"). [aliases]
  * @internal
  */
 export function validateSecretVersion(owner: string, prop: string, version: string): void {
   if (isUnresolved(version)) {
     return;
   }
-  if (typeof version !== "string" || !SECRET_VERSION_PATTERN.test(version)) {
-    throw invalidProp(owner, prop, 'must be "latest" or a version number such as "3"', version);
+  if (
+    typeof version !== "string" ||
+    !SECRET_VERSION_PATTERN.test(version) ||
+    (version !== "latest" && SECRET_RESERVED_ALIASES.includes(version.toLowerCase()))
+  ) {
+    throw invalidProp(
+      owner,
+      prop,
+      'must be "latest", a version number such as "3", or a version alias (1 to 63 letters, ' +
+        'digits, "-" or "_", starting with a letter; "new" and other spellings of "latest" are ' +
+        "not aliases)",
+      version,
+    );
   }
 }
 

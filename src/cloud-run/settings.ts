@@ -130,8 +130,10 @@ export interface SecretReference {
   readonly secret: string;
 
   /**
-   * The version: a version number such as "3", or "latest". Pin a number: with "latest" every
-   * new instance may read a different value, and a rollback does not roll the secret back.
+   * The version: a version number such as "3", "latest", or a version alias such as "prod"
+   * (1 to 63 letters, digits, `-` or `_`, starting with a letter). Pin a number: with "latest"
+   * (or an alias, which can be moved) every new instance may read a different value, and a
+   * rollback does not roll the secret back.
    * @default "latest" (with a synth warning)
    */
   readonly version?: string;

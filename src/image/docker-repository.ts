@@ -3,12 +3,17 @@ import {
   ArtifactRegistryRepositoryCleanupPolicies,
 } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
-import { Annotations } from "cdktf";
+import { Annotations, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
 import { validateGcpLabels } from "../util/gcp-labels";
-import { ARTIFACT_REGISTRY_MULTI_REGIONS, isGcpRegion } from "../util/gcp-regions";
+import {
+  ARTIFACT_REGISTRY_MULTI_REGIONS,
+  LocationKind,
+  isGcpRegion,
+  warnUnknownLocation,
+} from "../util/gcp-regions";
 import { invalidProp, isUnresolved, ownerName } from "../util/validation";
 import { googleClientConfigFor } from "./google-client-config";
 import type { RegistryCredentials } from "./docker-provider";
@@ -22,7 +27,9 @@ import { nonEmptyMap } from "../util/maps";
 export interface DockerRepositoryProps {
   /**
    * The repository's location: a region such as `europe-west1`, or a multi-region (`us`,
-   * `europe`, `asia`). Images are pushed to `<location>-docker.pkg.dev`.
+   * `europe`, `asia`). Images are pushed to `<location>-docker.pkg.dev`. A well-formed location
+   * that is not in the library's list of Artifact Registry locations is a synth warning naming
+   * the nearest known ones.
    */
   readonly location: string;
 
@@ -68,31 +75,45 @@ export interface DockerRepositoryProps {
 
   /**
    * Whether the repository gets the cleanup policies described by `keepRecentVersions`,
-   * `deleteUntaggedAfterDays` and `deleteTaggedAfterDays`. `false` declares no cleanup policies.
+   * `deleteTaggedAfterDays` and `deleteUntaggedAfterDays`. `false` declares no cleanup policies
+   * (nothing is ever deleted), e.g. to declare your own on `resource` (at most 10 per
+   * repository, checked at synth).
    * @default true
    */
   readonly cleanupPolicies?: boolean;
 
   /**
-   * The number of most recent versions of each image that are always kept (a KEEP policy;
-   * KEEP wins over every DELETE policy, so these stay available for rollbacks).
+   * The number of most recent versions of each image that are always kept, from 1 to 1000 (a
+   * KEEP policy; Artifact Registry applies KEEP over every DELETE policy, so these stay
+   * available for rollbacks however old they are).
+   *
+   * This is also what keeps the images that services run: a service runs its image by digest,
+   * and the library deploys a digest right after pushing it, so the digest a service runs is
+   * the most recent version of its image until the next push, and among the
+   * `keepRecentVersions` most recent ones after it. A digest deployed some other way (an older
+   * revision rolled back to by hand, an image name that other stacks push to more often) is
+   * only safe while it is one of them or younger than `deleteTaggedAfterDays`.
    * @default 10
    */
   readonly keepRecentVersions?: number;
 
   /**
-   * Untagged versions older than this many days are deleted (a DELETE policy).
+   * Versions with a tag that are older than this many days, from 1 to 3650, are deleted,
+   * except the `keepRecentVersions` most recent ones of each image (a DELETE policy). Every
+   * image this library pushes is tagged with its content hash, so this is the policy that
+   * removes old images. Set `cleanupPolicies: false` to keep every image.
+   * @default 30
+   */
+  readonly deleteTaggedAfterDays?: number;
+
+  /**
+   * Versions without a tag that are older than this many days, from 1 to 3650, are deleted,
+   * except the `keepRecentVersions` most recent ones of each image (a DELETE policy). A version
+   * loses its tag when the same tag is pushed again with a new digest (a rebuild of unchanged
+   * inputs on another machine).
    * @default 7
    */
   readonly deleteUntaggedAfterDays?: number;
-
-  /**
-   * Tagged versions older than this many days are deleted too, except the
-   * `keepRecentVersions` most recent ones (a DELETE policy). Every image this library pushes
-   * is tagged, so without this policy old images are never deleted.
-   * @default - tagged versions are never deleted
-   */
-  readonly deleteTaggedAfterDays?: number;
 
   /**
    * Evaluate cleanup policies without deleting anything (`cleanup_policy_dry_run`).
@@ -191,8 +212,9 @@ const WRITER_ROLE = "roles/artifactregistry.writer";
 
 /**
  * A Docker repository in Artifact Registry (`google_artifact_registry_repository`, format
- * `DOCKER`), with cleanup policies on by default: the most recent versions of each image are
- * kept, and untagged versions are deleted after a week.
+ * `DOCKER`), with cleanup policies on by default: the 10 most recent versions of each image are
+ * always kept; older versions are deleted 30 days after they were pushed (7 days when they lost
+ * their tag).
  */
 export class DockerRepository extends Construct {
   /**
@@ -310,6 +332,13 @@ export class DockerRepository extends Construct {
 
     if (imported !== undefined) {
       checkLocation(this.owner, imported.location);
+      warnUnknownLocation(
+        this,
+        this.owner,
+        "location",
+        imported.location,
+        LocationKind.ARTIFACT_REGISTRY,
+      );
       checkRepositoryId(this.owner, imported.repositoryId);
       this.location = imported.location;
       this.repositoryId = imported.repositoryId;
@@ -319,23 +348,36 @@ export class DockerRepository extends Construct {
     }
 
     checkLocation(this.owner, props.location);
+    warnUnknownLocation(
+      this,
+      this.owner,
+      "location",
+      props.location,
+      LocationKind.ARTIFACT_REGISTRY,
+    );
     if (props.repositoryId !== undefined) {
       checkRepositoryId(this.owner, props.repositoryId);
     }
     validateGcpLabels(this.owner, "labels", props.labels);
     checkKmsKeyName(this.owner, props.kmsKeyName);
+    // null, from JavaScript callers, means "not set", like undefined.
     const cleanup = props.cleanupPolicies ?? true;
-    const keepRecentVersions = props.keepRecentVersions ?? 10;
-    const deleteUntaggedAfterDays = props.deleteUntaggedAfterDays ?? 7;
-    checkCount(this.owner, "keepRecentVersions", keepRecentVersions, 1);
-    checkCount(this.owner, "deleteUntaggedAfterDays", deleteUntaggedAfterDays, 1);
-    if (props.deleteTaggedAfterDays !== undefined) {
-      checkCount(this.owner, "deleteTaggedAfterDays", props.deleteTaggedAfterDays, 1);
-    }
+    const keepRecentVersions = props.keepRecentVersions ?? CLEANUP_DEFAULTS.keepRecentVersions;
+    const deleteTaggedAfterDays =
+      props.deleteTaggedAfterDays ?? CLEANUP_DEFAULTS.deleteTaggedAfterDays;
+    const deleteUntaggedAfterDays =
+      props.deleteUntaggedAfterDays ?? CLEANUP_DEFAULTS.deleteUntaggedAfterDays;
+    checkCount(this.owner, "keepRecentVersions", keepRecentVersions, 1, MAX_KEEP_COUNT);
+    checkCount(this.owner, "deleteTaggedAfterDays", deleteTaggedAfterDays, 1, MAX_DAYS);
+    checkCount(this.owner, "deleteUntaggedAfterDays", deleteUntaggedAfterDays, 1, MAX_DAYS);
 
     this.location = props.location;
     this.repositoryId = props.repositoryId ?? defaultRepositoryId(this.node.path);
 
+    // Artifact Registry applies a KEEP policy over every DELETE policy a version also matches
+    // (https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy-overview),
+    // so the most recent versions of each image survive both DELETE policies. The KEEP policy
+    // comes first; the order has no meaning to Artifact Registry.
     const policies: ArtifactRegistryRepositoryCleanupPolicies[] = [];
     if (cleanup) {
       policies.push({
@@ -344,17 +386,15 @@ export class DockerRepository extends Construct {
         mostRecentVersions: { keepCount: keepRecentVersions },
       });
       policies.push({
+        id: "delete-old-tagged",
+        action: "DELETE",
+        condition: { tagState: "TAGGED", olderThan: duration(deleteTaggedAfterDays) },
+      });
+      policies.push({
         id: "delete-untagged",
         action: "DELETE",
-        condition: { tagState: "UNTAGGED", olderThan: days(deleteUntaggedAfterDays) },
+        condition: { tagState: "UNTAGGED", olderThan: duration(deleteUntaggedAfterDays) },
       });
-      if (props.deleteTaggedAfterDays !== undefined) {
-        policies.push({
-          id: "delete-old-tagged",
-          action: "DELETE",
-          condition: { tagState: "TAGGED", olderThan: days(props.deleteTaggedAfterDays) },
-        });
-      }
     }
 
     this.resource = new ArtifactRegistryRepository(this, "Resource", {
@@ -371,6 +411,8 @@ export class DockerRepository extends Construct {
     });
     this.project = props.project ?? this.resource.project;
     this.registryHost = `${this.location}-docker.pkg.dev`;
+    const resource = this.resource;
+    this.node.addValidation({ validate: () => validatePolicyCount(this.owner, resource) });
   }
 
   /**
@@ -449,8 +491,52 @@ export class DockerRepository extends Construct {
   }
 }
 
-function days(count: number): string {
-  return `${count * 86400}s`;
+/**
+ * The defaults of the cleanup policies.
+ * @internal
+ */
+export const CLEANUP_DEFAULTS = {
+  keepRecentVersions: 10,
+  deleteTaggedAfterDays: 30,
+  deleteUntaggedAfterDays: 7,
+};
+
+/**
+ * Upper bound of `keepRecentVersions`. Artifact Registry takes any int32; keeping more than a
+ * thousand versions of every image is no longer a cleanup (use `cleanupPolicies: false`).
+ */
+const MAX_KEEP_COUNT = 1000;
+/** Upper bound of the `...AfterDays` props: ten years. */
+const MAX_DAYS = 3650;
+/**
+ * Cleanup policies per repository: at most 10
+ * (https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy-overview, section
+ * "Maximum number of cleanup policies per repository"; DESIGN §3).
+ */
+const MAX_CLEANUP_POLICIES = 10;
+
+/**
+ * A number of days as the duration Artifact Registry's `older_than` takes: whole seconds with
+ * an `s` suffix (a protobuf Duration in JSON form, e.g. "2592000s" for 30 days).
+ */
+function duration(days: number): string {
+  return isUnresolved(days) ? `${Token.asString(Op.mul(days, 86400))}s` : `${days * 86400}s`;
+}
+
+/** The repository's cleanup policies, as synthesized (escape-hatch changes included). */
+function validatePolicyCount(owner: string, resource: ArtifactRegistryRepository): string[] {
+  const config = resource.toTerraform() as {
+    resource?: { [type: string]: { [name: string]: { cleanup_policies?: unknown } } };
+  };
+  const body = Object.values(Object.values(config.resource ?? {})[0] ?? {})[0];
+  const policies = body?.cleanup_policies;
+  if (!Array.isArray(policies) || policies.length <= MAX_CLEANUP_POLICIES) {
+    return [];
+  }
+  return [
+    `${owner}: invalid cleanup_policies: a repository has at most ${MAX_CLEANUP_POLICIES} cleanup ` +
+      `policies (Artifact Registry's limit). Got: ${policies.length} policies`,
+  ];
 }
 
 function checkLocation(owner: string, location: string): void {
@@ -484,12 +570,12 @@ function checkRepositoryId(owner: string, repositoryId: string): void {
   }
 }
 
-function checkCount(owner: string, prop: string, value: number, min: number): void {
+function checkCount(owner: string, prop: string, value: number, min: number, max: number): void {
   if (isUnresolved(value)) {
     return;
   }
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw invalidProp(owner, prop, `must be a whole number of at least ${min}`, value);
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalidProp(owner, prop, `must be a whole number from ${min} to ${max}`, value);
   }
 }
 

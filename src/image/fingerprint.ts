@@ -65,6 +65,11 @@ export interface FingerprintOptions {
 export interface FingerprintResult {
   /** The image tag: the 64 lowercase hex digits of the fingerprint. */
   readonly tag: string;
+  /**
+   * The fingerprint of the build alone: the same inputs as `tag` without the image name (64
+   * lowercase hex digits). Two images with equal build digests are identical builds.
+   */
+  readonly buildDigest: string;
   /** Number of regular files hashed. */
   readonly fileCount: number;
   /** Number of content bytes hashed. */
@@ -255,18 +260,22 @@ export class ContextFingerprint {
     const buildArgs = Object.keys(this.options.buildArgs ?? {})
       .sort(compareBytes)
       .map((key) => [key, (this.options.buildArgs ?? {})[key]]);
+    const buildInputs = {
+      dockerfile: this.options.dockerfileText,
+      dockerfilePath: this.options.dockerfilePath ?? null,
+      buildArgs,
+      target: this.options.target ?? null,
+      platform: this.options.platform,
+    };
+    // Everything Docker builds from, without the name the result is given.
+    const buildHash = this.hash.copy();
+    buildHash.update(`\0build\0${JSON.stringify(buildInputs)}`);
     this.hash.update(
-      `\0inputs\0${JSON.stringify({
-        dockerfile: this.options.dockerfileText,
-        dockerfilePath: this.options.dockerfilePath ?? null,
-        buildArgs,
-        target: this.options.target ?? null,
-        platform: this.options.platform,
-        imageName: this.options.imageName,
-      })}`,
+      `\0inputs\0${JSON.stringify({ ...buildInputs, imageName: this.options.imageName })}`,
     );
     return {
       tag: this.hash.digest("hex"),
+      buildDigest: buildHash.digest("hex"),
       fileCount: this.fileCount,
       byteCount: this.byteCount,
       directoriesRead: this.directoriesRead,

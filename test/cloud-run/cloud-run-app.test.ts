@@ -271,3 +271,32 @@ describe("CloudRunApp: null and missing props from JavaScript callers", () => {
     expect(only(synth(stack), "google_cloud_run_v2_service").labels).toBeUndefined();
   });
 });
+
+describe("CloudRunApp: a region that is well formed but not known", () => {
+  test("is reported once, by the app, not again by its repository and service", () => {
+    const stack = googleOnlyStack();
+    new CloudRunApp(stack, "api", { region: "europe-west99", directory: NONROOT_CONTEXT });
+    const found = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => String(m.data))
+      .filter((w) => w.includes("europe-west99"));
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^CloudRunApp 'Stack\/api': region "europe-west99" is not a known Cloud Run region; did you mean "europe-west9", /,
+      ),
+    ]);
+  });
+
+  test("a repository passed in reports its own location", () => {
+    const stack = googleOnlyStack();
+    const repository = new DockerRepository(stack, "Repo", { location: "europe-wset1" });
+    new CloudRunApp(stack, "api", { region: REGION, directory: NONROOT_CONTEXT, repository });
+    expect(repository.node.metadata.map((m) => String(m.data))).toEqual([
+      expect.stringMatching(
+        /^DockerRepository 'Stack\/Repo': location "europe-wset1" is not a known Artifact Registry location; did you mean "europe-west1", /,
+      ),
+    ]);
+  });
+});

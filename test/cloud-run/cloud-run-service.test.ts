@@ -608,15 +608,21 @@ describe("secrets", () => {
     );
   });
 
+  test("a version alias is accepted and rendered as given", () => {
+    const { stack } = service({ secrets: { A: { secret: "s", version: "prod-2026_12" } } });
+    expect(container(synth(stack)).env[0].value_source.secret_key_ref.version).toBe("prod-2026_12");
+  });
+
   test("invalid references", () => {
     rejects(
       { secrets: { A: { secret: "bad secret", version: "1" } } },
       `${OWNER}: invalid secrets.A.secret: must be a secret id (1 to 255 letters, digits, "_" or "-") or a full name "projects/<project>/secrets/<id>". Got: "bad secret"`,
     );
     rejects(
-      { secrets: { A: { secret: "s", version: "v2" } } },
-      `${OWNER}: invalid secrets.A.version: must be "latest" or a version number such as "3". Got: "v2"`,
+      { secrets: { A: { secret: "s", version: "2v" } } },
+      `${OWNER}: invalid secrets.A.version: must be "latest", a version number such as "3", or a version alias (1 to 63 letters, digits, "-" or "_", starting with a letter; "new" and other spellings of "latest" are not aliases). Got: "2v"`,
     );
+    rejects({ secrets: { A: { secret: "s", version: "New" } } }, `Got: "New"`);
     rejects(
       { secrets: { K_REVISION: { secret: "s", version: "1" } } },
       `${OWNER}: invalid secrets: PORT, K_SERVICE, K_REVISION, K_CONFIGURATION are reserved`,
@@ -895,5 +901,64 @@ describe("maps given as one token", () => {
   test("token values inside a known map are fine", () => {
     const value = Lazy.stringValue({ produce: () => "v" });
     expect(container(json({ environment: { A: value } })).env).toEqual([{ name: "A", value: "v" }]);
+  });
+});
+
+describe("at most 1000 environment variables per container", () => {
+  const vars = (count: number, prefix = "V") =>
+    Object.fromEntries([...Array(count).keys()].map((i) => [`${prefix}${i}`, "x"]));
+  const secrets = (count: number) =>
+    Object.fromEntries(
+      [...Array(count).keys()].map((i) => [`S${i}`, { secret: "s", version: "1" }]),
+    );
+
+  test("1000 plain variables, or plain and secret together, are accepted", () => {
+    expect(() => service({ environment: vars(1000) })).not.toThrow();
+    const { stack } = service({ environment: vars(600), secrets: secrets(400) });
+    expect(container(synth(stack)).env).toHaveLength(1000);
+  });
+
+  test("the 1001st is refused, naming the property and the variable", () => {
+    rejects(
+      { environment: vars(1001) },
+      `${OWNER}: invalid environment: a container has at most 1000 environment variables, plain and from secrets together (Cloud Run's limit); this one would be number 1001. Got: "V1000"`,
+    );
+    rejects(
+      { environment: vars(600), secrets: secrets(401) },
+      `${OWNER}: invalid secrets: a container has at most 1000 environment variables, plain and from secrets together (Cloud Run's limit); this one would be number 1001. Got: "S400"`,
+    );
+  });
+
+  test("variables added after construction count too", () => {
+    const { svc } = service({ environment: vars(999) });
+    svc.addSecretEnvironment("LAST", { secret: "s", version: "1" });
+    expect(() => svc.addEnvironment("MORE", "x")).toThrow(
+      `${OWNER}: invalid environment: a container has at most 1000 environment variables, plain and from secrets together (Cloud Run's limit); this one would be number 1001. Got: "MORE"`,
+    );
+    expect(() => svc.addSecretEnvironment("MORE", { secret: "s", version: "1" })).toThrow(
+      "invalid secrets: a container has at most 1000",
+    );
+    expect(svc.environmentNames).toHaveLength(1000);
+  });
+});
+
+describe("regions that are well formed but not known", () => {
+  test("a typo is a warning naming the property, the value and the nearest known regions", () => {
+    const { svc } = service({ region: "europe-west99" });
+    expect(warnings(svc)).toEqual([
+      `${OWNER}: region "europe-west99" is not a known Cloud Run region; did you mean "europe-west9", "europe-west1" or "europe-west10"? A mistyped region is otherwise only found at apply. If it was added after 2026-12-06 (the date of the library's list), ignore this warning.`,
+    ]);
+  });
+
+  test("never an error: the service synthesizes in that region", () => {
+    const { stack } = service({ region: "us-centrall1" });
+    expect(only(synth(stack), "google_cloud_run_v2_service").location).toBe("us-centrall1");
+  });
+
+  test("known regions and tokens are not reported", () => {
+    const { svc } = service({ region: "europe-north2" });
+    const token = service({ region: Token.asString({ resolve: () => "europe-west99" }) }, "b");
+    expect(warnings(svc)).toEqual([]);
+    expect(warnings(token.svc)).toEqual([]);
   });
 });

@@ -563,13 +563,62 @@ describe("secrets", () => {
       `${O}: invalid secrets.DB: must be a secret id (1 to 255 letters, digits, "_" or "-") or a full name "projects/<project>/secrets/<id>". Got: ${JSON.stringify(s)}`,
     );
   });
-  test("versions", () => {
-    expect(() => validateSecretVersion(O, "secrets.DB.version", "latest")).not.toThrow();
-    expect(() => validateSecretVersion(O, "secrets.DB.version", "12")).not.toThrow();
-    expect(() => validateSecretVersion(O, "secrets.DB.version", "0")).toThrow(
-      `${O}: invalid secrets.DB.version: must be "latest" or a version number such as "3". Got: "0"`,
+  const VERSION_RULE =
+    'must be "latest", a version number such as "3", or a version alias (1 to 63 letters, digits, "-" or "_", starting with a letter; "new" and other spellings of "latest" are not aliases)';
+
+  test.each(["latest", "1", "12", "v1", "prod", "Prod_2026-12", "a", `a${"b".repeat(62)}`])(
+    "accepts version %p (latest, a number, or an alias)",
+    (v) => expect(() => validateSecretVersion(O, "secrets.DB.version", v)).not.toThrow(),
+  );
+
+  test.each([
+    "0",
+    "01",
+    "-1",
+    "",
+    "1a",
+    "_a",
+    "-a",
+    "a.b",
+    "a b",
+    `a${"b".repeat(63)}`,
+    "new",
+    "NEW",
+    "Latest",
+    "LATEST",
+  ])("rejects version %p, naming the property and the value", (v) => {
+    expect(() => validateSecretVersion(O, "secrets.DB.version", v)).toThrow(
+      `${O}: invalid secrets.DB.version: ${VERSION_RULE}. Got: ${JSON.stringify(v)}`,
     );
-    expect(() => validateSecretVersion(O, "secrets.DB.version", "v1")).toThrow(/must be "latest"/);
+  });
+
+  test("versions: the Secret Manager rules, as a property (fixed seed)", () => {
+    // Aliases: start with a letter; letters, digits, "-", "_"; at most 63; not "latest"/"new" in
+    // any case. Numbers: positive, no leading zero.
+    const accepted = (v: string) =>
+      v === "latest" ||
+      /^[1-9][0-9]*$/.test(v) ||
+      (/^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(v) && !["latest", "new"].includes(v.toLowerCase()));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.stringMatching(/^[A-Za-z0-9_.-]{0,70}$/),
+          fc.constantFrom("latest", "Latest", "new", "nEw", "0", "007"),
+        ),
+        (v) => {
+          const ok = (() => {
+            try {
+              validateSecretVersion(O, "secrets.DB.version", v);
+              return true;
+            } catch {
+              return false;
+            }
+          })();
+          expect([v, ok]).toEqual([v, accepted(v)]);
+        },
+      ),
+      { seed: 42, numRuns: 2000 },
+    );
   });
 });
 

@@ -4,7 +4,8 @@ import { App, Testing } from "cdktf";
 import { ComposedStack } from "../../examples/composed-stack/main";
 import { EXAMPLE_DOCKERFILES } from "../../examples/dockerfiles";
 import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
-import { exampleConfig } from "../../examples/config";
+import { PLACEHOLDER_PROJECT, exampleConfig } from "../../examples/config";
+import { warnings } from "../support/annotations";
 
 const config = { projectId: "example-project", region: "europe-west1" };
 
@@ -45,6 +46,27 @@ describe("examples/config", () => {
       exampleConfig({ GOOGLE_CLOUD_PROJECT: "p-1", GOOGLE_CLOUD_REGION: "us-central1" }),
     ).toEqual({ projectId: "p-1", region: "us-central1" });
   });
+
+  test("a stack that deploys to Google Cloud warns when its project is the placeholder", () => {
+    const placeholder = exampleConfig({});
+    const expected = (path: string) =>
+      `${path}: the project is the placeholder "${PLACEHOLDER_PROJECT}" (GOOGLE_CLOUD_PROJECT is not set): the stack synthesizes but cannot be deployed as is. Set GOOGLE_CLOUD_PROJECT to your project id (and GOOGLE_CLOUD_REGION to your region).`;
+    const app = new App({ outdir: fs.mkdtempSync(`${require("os").tmpdir()}/examples-`) });
+    const rust = new RustServiceStack(app, "rust-service", placeholder);
+    const composed = new ComposedStack(app, "composed-stack", placeholder, {});
+    const local = new RustServiceLocalStack(app, "rust-service-local", placeholder);
+    expect(warnings(rust)).toEqual([expected("rust-service")]);
+    expect(warnings(composed)).toEqual([expected("composed-stack")]);
+    // The local stack deploys to this machine's Docker engine: no project needed.
+    expect(warnings(local)).toEqual([]);
+  });
+
+  test("a real project id gives no warning", () => {
+    const app = new App({ outdir: fs.mkdtempSync(`${require("os").tmpdir()}/examples-`) });
+    const real = exampleConfig({ GOOGLE_CLOUD_PROJECT: "acme-prod-1" });
+    expect(warnings(new RustServiceStack(app, "rust-service", real))).toEqual([]);
+    expect(warnings(new ComposedStack(app, "composed-stack", real, {}))).toEqual([]);
+  });
 });
 
 describe("examples/rust-service", () => {
@@ -53,6 +75,10 @@ describe("examples/rust-service", () => {
   const stack = new RustServiceStack(app, "rust-service", config);
   const text = Testing.synth(stack, true);
   const json = JSON.parse(text) as TfJson;
+
+  test("synthesizes without warnings for a real project", () => {
+    expect(warnings(stack)).toEqual([]);
+  });
 
   test("deploys one public Cloud Run service with probes on /healthz", () => {
     const [service] = resources(json, "google_cloud_run_v2_service");
@@ -168,8 +194,22 @@ describe("examples/composed-stack", () => {
   }
   const json = synth();
 
-  test("two services share one repository, each with its own service account", () => {
+  test("two services run one image, built and pushed once, each with its own service account", () => {
     expect(resources(json, "google_artifact_registry_repository")).toHaveLength(1);
+    const [build] = resources(json, "docker_image") as { name: string }[];
+    const [push] = resources(json, "docker_registry_image") as { name: string }[];
+    expect(resources(json, "docker_image")).toHaveLength(1);
+    expect(resources(json, "docker_registry_image")).toHaveLength(1);
+    expect(push.name).toBe(build.name);
+    expect(build.name).toMatch(/\/composed-images\/rust-service:[0-9a-f]{64}$/);
+    const images = (
+      resources(json, "google_cloud_run_v2_service") as {
+        template: { containers: { image: string }[] };
+      }[]
+    ).map((s) => s.template.containers[0].image);
+    expect(images).toHaveLength(2);
+    expect(images[0]).toBe(images[1]);
+    expect(images[0]).toMatch(/@\$\{docker_registry_image\.[^.]+\.sha256_digest\}$/);
     expect(
       resources(json, "google_cloud_run_v2_service")
         .map((s) => s.name)
@@ -241,6 +281,11 @@ describe("examples/composed-stack", () => {
 
   test("outputs both URLs", () => {
     expect(Object.keys(json.output).sort()).toEqual(["api_url", "worker_url"]);
+  });
+
+  test("synthesizes without warnings for a real project (no identical builds, known region)", () => {
+    const stack = new ComposedStack(Testing.app(), "composed-stack", config, {});
+    expect(warnings(stack)).toEqual([]);
   });
 });
 

@@ -17,11 +17,19 @@ function expectedPolicies(props: DockerRepositoryProps): Json {
   if (props.cleanupPolicies === false) {
     return undefined;
   }
-  const policies: Json[] = [
+  return [
     {
       id: "keep-recent-versions",
       action: "KEEP",
       most_recent_versions: { keep_count: props.keepRecentVersions ?? 10 },
+    },
+    {
+      id: "delete-old-tagged",
+      action: "DELETE",
+      condition: {
+        tag_state: "TAGGED",
+        older_than: `${(props.deleteTaggedAfterDays ?? 30) * 86400}s`,
+      },
     },
     {
       id: "delete-untagged",
@@ -32,14 +40,6 @@ function expectedPolicies(props: DockerRepositoryProps): Json {
       },
     },
   ];
-  if (props.deleteTaggedAfterDays !== undefined) {
-    policies.push({
-      id: "delete-old-tagged",
-      action: "DELETE",
-      condition: { tag_state: "TAGGED", older_than: `${props.deleteTaggedAfterDays * 86400}s` },
-    });
-  }
-  return policies;
 }
 
 describe("DockerRepository properties", () => {
@@ -72,6 +72,8 @@ describe("DockerRepository properties", () => {
   const badCount = fc.oneof(
     fc.integer({ min: -1000, max: 0 }),
     fc.double({ min: 0.01, max: 999.99, noNaN: true }).filter((n) => !Number.isInteger(n)),
+    // Above the upper bounds: 1000 versions, 3650 days.
+    fc.integer({ min: 3651, max: 1_000_000 }),
   );
   const breakage: fc.Arbitrary<{
     patch: Partial<DockerRepositoryProps>;

@@ -1,5 +1,6 @@
 import { SecurityPosture } from "../../src/security/security-posture";
 import * as fs from "fs";
+import * as fc from "fast-check";
 import * as os from "os";
 import * as path from "path";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
@@ -746,5 +747,218 @@ describe("ContainerImage and the stack's security posture", () => {
         .some((c) => SecurityPosture.isSecurityPosture(c));
     expect(hasPosture(pushed)).toBe(true);
     expect(hasPosture(local)).toBe(false);
+  });
+});
+
+describe("ContainerImage: build args that no ARG receives", () => {
+  const ARGS = [
+    "ARG BASE=gcr.io/distroless/cc-debian13:nonroot",
+    "FROM rust:1.90-trixie AS build",
+    "ARG PROFILE=release FEATURES",
+    "RUN cargo build --profile $PROFILE",
+    "FROM ${BASE} AS runtime",
+    "arg UID=65532",
+    "COPY --from=build /src/target/release/api /app",
+    "USER ${UID}",
+    'ENTRYPOINT ["/app"]',
+    "",
+  ].join("\n");
+
+  const warningsOf = (image: ContainerImage): string[] =>
+    image.node.metadata
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => String(m.data))
+      .filter((w) => w.includes("buildArgs"));
+
+  test("an arg declared by a global ARG, a stage's ARG (one of several) or a lowercase arg is received", () => {
+    const directory = fixture({ Dockerfile: ARGS });
+    const image = make({
+      directory,
+      buildArgs: { BASE: "gcr.io/distroless/cc-debian13:nonroot", FEATURES: "x", UID: "1000" },
+    })();
+    expect(warningsOf(image)).toEqual([]);
+  });
+
+  test("an arg no ARG declares is a warning naming the property, the value and the ARGs there are", () => {
+    const directory = fixture({ Dockerfile: ARGS });
+    const image = make({ directory, buildArgs: { PROFLE: "dev", UID: "1000" } })();
+    expect(warningsOf(image)).toEqual([
+      `${OWNER}: buildArgs["PROFLE"] ("dev") is received by no ARG of ${image.dockerfile.displayName} (its ARGs: BASE, PROFILE, FEATURES, UID): Docker ignores it. Declare \`ARG PROFLE\` in the stage that uses it, or remove the build arg.`,
+    ]);
+  });
+
+  test("a Dockerfile without any ARG says so", () => {
+    const image = make({ buildArgs: { PROFILE: "release" } })();
+    expect(warningsOf(image)).toEqual([
+      `${OWNER}: buildArgs["PROFILE"] ("release") is received by no ARG of ${image.dockerfile.displayName} (it declares no ARG): Docker ignores it. Declare \`ARG PROFILE\` in the stage that uses it, or remove the build arg.`,
+    ]);
+  });
+
+  test("Docker's predefined proxy args and BuildKit's built-in args need no ARG", () => {
+    const image = make({
+      buildArgs: {
+        HTTPS_PROXY: "http://proxy:3128",
+        no_proxy: "localhost",
+        SOURCE_DATE_EPOCH: "0",
+      },
+    })();
+    expect(warningsOf(image)).toEqual([]);
+  });
+
+  test("an ARG inside ONBUILD is for other builds: it receives nothing here", () => {
+    const directory = fixture({ Dockerfile: `${NONROOT}ONBUILD ARG LATER\n` });
+    const image = make({ directory, buildArgs: { LATER: "1" } })();
+    expect(warningsOf(image)).toEqual([expect.stringContaining('buildArgs["LATER"] ("1")')]);
+  });
+
+  test("a generated Dockerfile is checked the same way", () => {
+    const image = make({
+      generatedDockerfile: Dockerfile.rustCargoChef({ binaryName: "api" }),
+      buildArgs: { NOT_AN_ARG: "1" },
+    })();
+    expect(warningsOf(image)).toEqual([expect.stringContaining('buildArgs["NOT_AN_ARG"] ("1")')]);
+  });
+});
+
+describe("ContainerImage: two images of a stack with identical build inputs", () => {
+  function stackWith(
+    build: (stack: TerraformStack, repository: DockerRepository) => void,
+  ): string[] {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const repository = new DockerRepository(stack, "Repo", {
+      location: "europe-west1",
+      project: "p",
+      repositoryId: "images",
+    });
+    build(stack, repository);
+    return stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => String(m.data))
+      .filter((w) => w.includes("ContainerImage 'stack/"));
+  }
+
+  test("the same name in the same repository: one image managed twice", () => {
+    const directory = fixture();
+    const warnings = stackWith((stack, repository) => {
+      const a = new ContainerImage(stack, "A", { directory, repository, imageName: "app" });
+      new ContainerImage(stack, "B", { directory, repository, imageName: "app" });
+      expect(a.tag).toMatch(/^[0-9a-f]{64}$/);
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^ContainerImage 'stack\/B': builds and pushes the same image as ContainerImage 'stack\/A', "europe-west1-docker\.pkg\.dev\/p\/images\/app:[0-9a-f]{64}": two Terraform resources manage one image\. Share one ContainerImage: pass ContainerImage 'stack\/A' to every construct that runs this code\.$/,
+      ),
+    ]);
+  });
+
+  test("different names: the same image built and pushed twice, naming both names", () => {
+    const directory = fixture();
+    const warnings = stackWith((stack, repository) => {
+      const a = new ContainerImage(stack, "A", { directory, repository, imageName: "worker" });
+      const b = new ContainerImage(stack, "B", { directory, repository, imageName: "api" });
+      expect(a.tag).not.toBe(b.tag);
+    });
+    expect(warnings).toEqual([
+      `ContainerImage 'stack/B': has the same build inputs as ContainerImage 'stack/A' (context, Dockerfile, build args, target and platform); only its imageName "api" (there "worker") differs: the same image is built and pushed twice. Share one ContainerImage: pass ContainerImage 'stack/A' to every construct that runs this code.`,
+    ]);
+  });
+
+  test("another repository, or local-only next to pushed, is named too", () => {
+    const directory = fixture();
+    const warnings = stackWith((stack, repository) => {
+      const other = new DockerRepository(stack, "Other", { location: "us", project: "p" });
+      new ContainerImage(stack, "A", { directory, repository, imageName: "app" });
+      new ContainerImage(stack, "B", { directory, repository: other, imageName: "app" });
+      new ContainerImage(stack, "C", { directory, imageName: "app" });
+    });
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "ContainerImage 'stack/B': has the same build inputs as ContainerImage 'stack/A' (context, Dockerfile, build args, target and platform); only its repository 'stack/Other' (there 'stack/Repo') differs: the same image is built and pushed twice.",
+      ),
+      expect.stringContaining(
+        "ContainerImage 'stack/C': has the same build inputs as ContainerImage 'stack/A' (context, Dockerfile, build args, target and platform); only its repository none (there 'stack/Repo') differs: the same image is built twice.",
+      ),
+    ]);
+  });
+
+  test("one ContainerImage shared by two services, different inputs, or other stacks: no warning", () => {
+    const directory = fixture();
+    const warnings = stackWith((stack, repository) => {
+      new ContainerImage(stack, "A", { directory, repository, imageName: "app" });
+      new ContainerImage(stack, "B", {
+        directory,
+        repository,
+        imageName: "app",
+        target: "runtime",
+      });
+      new ContainerImage(stack, "C", {
+        directory,
+        repository,
+        imageName: "app",
+        buildArgs: { HTTP_PROXY: "http://proxy" },
+      });
+      new ContainerImage(stack, "D", { directory: fixture({ "src/main.rs": "// other\n" }) });
+      new ContainerImage(stack, "E", {
+        directory,
+        repository,
+        imageName: "app",
+        platform: "linux/arm64",
+      });
+    });
+    expect(warnings.filter((w) => !w.includes("platform is"))).toEqual([]);
+    // The same inputs in another stack are that stack's business.
+    const directory2 = fixture();
+    const app = Testing.app();
+    for (const name of ["one", "two"]) {
+      const stack = new TerraformStack(app, name);
+      const image = new ContainerImage(stack, "Image", { directory: directory2 });
+      expect(image.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
+    }
+  });
+});
+
+describe("ContainerImage: unused build args, as a property (fixed seed)", () => {
+  test("a build arg warns exactly when no ARG of any stage (or global ARG) declares it", () => {
+    const name = fc.constantFrom("A", "B", "C", "D", "PROFILE", "HTTP_PROXY", "BUILDKIT_SYNTAX");
+    const predefined = ["HTTP_PROXY", "BUILDKIT_SYNTAX"];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(name, { maxLength: 3 }),
+        fc.uniqueArray(name, { maxLength: 3 }),
+        fc.uniqueArray(name, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (globalArgs, stageArgs, given, oneLine) => {
+          const args = (names: string[]) =>
+            names.length === 0
+              ? []
+              : oneLine
+                ? [`ARG ${names.map((n) => `${n}=x`).join(" ")}`]
+                : names.map((n) => `ARG ${n}`);
+          const directory = fixture({
+            Dockerfile: [
+              ...args(globalArgs),
+              "FROM rust:1.90-trixie AS build",
+              ...args(stageArgs),
+              "FROM gcr.io/distroless/cc-debian13:nonroot AS runtime",
+              "USER 65532:65532",
+              'ENTRYPOINT ["/app"]',
+              "",
+            ].join("\n"),
+          });
+          const stack = new TerraformStack(Testing.app(), "stack");
+          const buildArgs = Object.fromEntries(given.map((n) => [n, "v"]));
+          const image = new ContainerImage(stack, "Image", { directory, buildArgs });
+          const warned = image.node.metadata
+            .map((m) => String(m.data))
+            .map((w) => /buildArgs\["([A-Z_]+)"\]/.exec(w)?.[1])
+            .filter((n): n is string => n !== undefined);
+          const declared = new Set([...globalArgs, ...stageArgs, ...predefined]);
+          expect(warned).toEqual(given.filter((n) => !declared.has(n)));
+        },
+      ),
+      { seed: 42, numRuns: 60 },
+    );
   });
 });

@@ -16,6 +16,7 @@ import { validateRegion } from "../../src/cloud-run/limits";
 type TfJson = ReturnType<typeof JSON.parse>;
 
 const OWNER = "DockerRepository 'stack/Repo'";
+const NONROOT_CONTEXT = path.join(__dirname, "..", "fixtures", "cloud-run-nonroot");
 
 function synthText(build: (stack: TerraformStack) => void): string {
   const app = Testing.app();
@@ -67,6 +68,11 @@ describe("DockerRepository", () => {
         cleanup_policies: [
           { id: "keep-recent-versions", action: "KEEP", most_recent_versions: { keep_count: 10 } },
           {
+            id: "delete-old-tagged",
+            action: "DELETE",
+            condition: { tag_state: "TAGGED", older_than: "2592000s" },
+          },
+          {
             id: "delete-untagged",
             action: "DELETE",
             condition: { tag_state: "UNTAGGED", older_than: "604800s" },
@@ -76,6 +82,104 @@ describe("DockerRepository", () => {
     ]);
   });
 
+  test("the default policies delete the tagged images the library pushes, except the most recent", () => {
+    // Every image ContainerImage pushes is tagged with its content hash: a policy for untagged
+    // versions alone would never delete one of them.
+    const json = synth((stack) => {
+      const repository = new DockerRepository(stack, "Repo", { location: "europe-west1" });
+      new ContainerImage(stack, "Image", { repository, directory: NONROOT_CONTEXT });
+    });
+    const [repo] = repositories(json);
+    const [push] = Object.values(json.resource.docker_registry_image) as TfJson[];
+    expect(push.name).toMatch(/:[0-9a-f]{64}$/);
+    const deletes = repo.cleanup_policies.filter((p: TfJson) => p.action === "DELETE");
+    expect(deletes.map((p: TfJson) => p.condition.tag_state).sort()).toEqual([
+      "TAGGED",
+      "UNTAGGED",
+    ]);
+    // KEEP wins over DELETE in Artifact Registry: the 10 most recent versions of each image
+    // (the one a service runs among them) are never deleted.
+    expect(repo.cleanup_policies.filter((p: TfJson) => p.action === "KEEP")).toEqual([
+      { id: "keep-recent-versions", action: "KEEP", most_recent_versions: { keep_count: 10 } },
+    ]);
+  });
+
+  test("cleanup policies follow the provider schema: condition.tag_state, older_than in seconds", () => {
+    // google_artifact_registry_repository.cleanup_policies (provider 6.50.0): id, action
+    // (DELETE | KEEP), condition { tag_state (TAGGED | UNTAGGED | ANY), older_than (a duration
+    // such as "2592000s") }, most_recent_versions { keep_count }.
+    const json = synth((stack) => {
+      new DockerRepository(stack, "Repo", {
+        location: "europe-west1",
+        keepRecentVersions: 1000,
+        deleteTaggedAfterDays: 3650,
+        deleteUntaggedAfterDays: 1,
+      });
+    });
+    const [repo] = repositories(json);
+    for (const policy of repo.cleanup_policies) {
+      expect(Object.keys(policy).sort()).toEqual(
+        policy.action === "KEEP"
+          ? ["action", "id", "most_recent_versions"]
+          : ["action", "condition", "id"],
+      );
+      if (policy.action === "DELETE") {
+        expect(Object.keys(policy.condition).sort()).toEqual(["older_than", "tag_state"]);
+        expect(policy.condition.older_than).toMatch(/^[1-9][0-9]*s$/);
+        expect(["TAGGED", "UNTAGGED", "ANY"]).toContain(policy.condition.tag_state);
+      } else {
+        expect(Number.isInteger(policy.most_recent_versions.keep_count)).toBe(true);
+      }
+    }
+    expect(repo.cleanup_policies.map((p: TfJson) => p.condition?.older_than)).toEqual([
+      undefined,
+      "315360000s",
+      "86400s",
+    ]);
+  });
+
+  test("periods given as Terraform numbers are multiplied by Terraform", () => {
+    const json = synth((stack) => {
+      const days = new TerraformVariable(stack, "days", { type: "number" });
+      new DockerRepository(stack, "Repo", {
+        location: "europe-west1",
+        deleteTaggedAfterDays: days.numberValue,
+      });
+    });
+    expect(repositories(json)[0].cleanup_policies[1].condition.older_than).toBe(
+      "${(var.days * 86400)}s",
+    );
+  });
+
+  test("at most 10 cleanup policies, counted at synth with the escape hatch's changes", () => {
+    const policy = (i: number) => ({
+      id: `p${i}`,
+      action: "DELETE",
+      condition: { olderThan: "86400s" },
+    });
+    const build = (count: number) => (stack: TerraformStack) => {
+      const repo = new DockerRepository(stack, "Repo", { location: "us", cleanupPolicies: false });
+      repo.resource!.putCleanupPolicies([...Array(count).keys()].map(policy));
+    };
+    expect(() => synthText(build(10))).not.toThrow();
+    expect(() => synthText(build(11))).toThrow(
+      `${OWNER}: invalid cleanup_policies: a repository has at most 10 cleanup policies (Artifact Registry's limit). Got: 11 policies`,
+    );
+    // An override counts too.
+    expect(() =>
+      synthText((stack) => {
+        const repo = new DockerRepository(stack, "Repo", {
+          location: "us",
+          cleanupPolicies: false,
+        });
+        repo.resource!.addOverride(
+          "cleanup_policies",
+          [...Array(11).keys()].map((i) => ({ id: `p${i}`, action: "DELETE" })),
+        );
+      }),
+    ).toThrow("Got: 11 policies");
+  });
+
   test("cleanup policy props", () => {
     const json = synth((stack) => {
       new DockerRepository(stack, "Repo", {
@@ -83,7 +187,7 @@ describe("DockerRepository", () => {
         repositoryId: "images",
         keepRecentVersions: 3,
         deleteUntaggedAfterDays: 1,
-        deleteTaggedAfterDays: 30,
+        deleteTaggedAfterDays: 90,
         cleanupPolicyDryRun: true,
         immutableTags: true,
       });
@@ -92,14 +196,14 @@ describe("DockerRepository", () => {
     expect(repo.cleanup_policies).toEqual([
       { id: "keep-recent-versions", action: "KEEP", most_recent_versions: { keep_count: 3 } },
       {
+        id: "delete-old-tagged",
+        action: "DELETE",
+        condition: { tag_state: "TAGGED", older_than: "7776000s" },
+      },
+      {
         id: "delete-untagged",
         action: "DELETE",
         condition: { tag_state: "UNTAGGED", older_than: "86400s" },
-      },
-      {
-        id: "delete-old-tagged",
-        action: "DELETE",
-        condition: { tag_state: "TAGGED", older_than: "2592000s" },
       },
     ]);
     expect(repo.cleanup_policy_dry_run).toBe(true);
@@ -269,21 +373,27 @@ describe("DockerRepository", () => {
     });
 
     test.each([
-      ["keepRecentVersions", 0],
-      ["keepRecentVersions", 1.5],
-      ["deleteUntaggedAfterDays", 0],
-      ["deleteUntaggedAfterDays", -1],
-      ["deleteTaggedAfterDays", 0],
-    ])("%s %p is rejected", (prop, value) => {
+      ["keepRecentVersions", 0, 1000],
+      ["keepRecentVersions", 1.5, 1000],
+      ["keepRecentVersions", 1001, 1000],
+      ["deleteUntaggedAfterDays", 0, 3650],
+      ["deleteUntaggedAfterDays", -1, 3650],
+      ["deleteUntaggedAfterDays", 3651, 3650],
+      ["deleteTaggedAfterDays", 0, 3650],
+      ["deleteTaggedAfterDays", 7.5, 3650],
+      ["deleteTaggedAfterDays", 3651, 3650],
+    ])("%s %p is rejected", (prop, value, max) => {
       expect(make({ [prop]: value })).toThrow(
-        `${OWNER}: invalid ${prop}: must be a whole number of at least 1. Got: ${value}`,
+        `${OWNER}: invalid ${prop}: must be a whole number from 1 to ${max}. Got: ${value}`,
       );
     });
 
     test.each([
       ["keepRecentVersions", 1],
+      ["keepRecentVersions", 1000],
       ["deleteUntaggedAfterDays", 1],
       ["deleteTaggedAfterDays", 365],
+      ["deleteTaggedAfterDays", 3650],
     ])("%s %p is accepted", (prop, value) => {
       expect(make({ [prop]: value })).not.toThrow();
     });
@@ -675,5 +785,35 @@ describe("DockerRepository.fromRegistry: another OCI registry", () => {
     expect(() => new CloudRunService(stack, "svc", { region: "europe-west1", image })).toThrow(
       /^CloudRunService 'stack\/svc': invalid image: must be pushed to an Artifact Registry repository: Cloud Run pulls images from Artifact Registry, not from 127\.0\.0\.1:5000/,
     );
+  });
+});
+
+describe("DockerRepository: locations that are well formed but not known", () => {
+  const warningsOf = (repo: DockerRepository) =>
+    repo.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+
+  test("a new repository and an existing one warn, naming the property, the value and the nearest", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const created = new DockerRepository(stack, "Repo", { location: "us-east3" });
+    const existing = DockerRepository.fromRepositoryAttributes(stack, "Old", {
+      location: "asia-east9",
+      repositoryId: "images",
+      project: "p",
+    });
+    expect(warningsOf(created)).toEqual([
+      `${OWNER}: location "us-east3" is not a known Artifact Registry location; did you mean "us-east1", "us-east4" or "us-east5"? A mistyped location is otherwise only found at apply. If it was added after 2026-12-06 (the date of the library's list), ignore this warning.`,
+    ]);
+    expect(warningsOf(existing)).toEqual([
+      expect.stringMatching(
+        /^DockerRepository 'stack\/Old': location "asia-east9" is not a known Artifact Registry location; did you mean "asia-east1", "asia-east2" or /,
+      ),
+    ]);
+  });
+
+  test("multi-regions and known regions do not warn", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    for (const location of ["us", "europe", "asia", "europe-west12", "me-central2"]) {
+      expect(warningsOf(new DockerRepository(stack, location, { location }))).toEqual([]);
+    }
   });
 });

@@ -69,25 +69,28 @@ interface StepResult {
   readonly seconds: number;
 }
 
+/** Where each step's shell writes the directory it ended in. */
+let cwdFile: string | undefined;
+
 /**
  * Runs one command in bash in `cwd` and returns the directory it ended in (a step may `cd`).
  * A failure names the step, its README line, the command and the end of its output.
  */
-let cwdFile: string | undefined;
-
 function runStep(what: string, command: string, cwd: string, env: NodeJS.ProcessEnv): StepResult {
   cwdFile ??= path.join(tempDir("cdktf-cloud-run-new-app-cwd-"), "cwd");
   const started = Date.now();
   const result = spawnSync(
     "bash",
-    ["-c", `set -eo pipefail\n${command}\npwd > '${cwdFile.replace(/'/g, "'\\''")}'\n`],
+    ["-c", `set -eo pipefail\n${command}\npwd > ${shellQuote(cwdFile)}\n`],
     { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: STEP_TIMEOUT_MS },
   );
   const seconds = (Date.now() - started) / 1000;
   if (result.error || result.status !== 0) {
     const how = result.error
       ? `${result.error.message}${(result.error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? ` (after ${STEP_TIMEOUT_MS / 1000} s)` : ""}`
-      : `exit code ${result.status}${result.signal ? `, signal ${result.signal}` : ""}`;
+      : result.signal
+        ? `killed by ${result.signal}`
+        : `exit code ${result.status}`;
     throw new Error(
       `${what} failed (${how}) after ${seconds.toFixed(1)} s in ${cwd}:\n$ ${command}\n` +
         `--- last ${TAIL_LINES} lines of its output ---\n${tail(`${result.stdout ?? ""}\n${result.stderr ?? ""}`)}`,

@@ -134,6 +134,24 @@ describe("CR002 glibc builder / distroless runtime Debian mismatch", () => {
     expect(findings(fromImage, "CR002")).toHaveLength(1);
   });
 
+  test("a COPY with --from beside other flags is judged (--chown, --link, in any order)", () => {
+    for (const flags of [
+      "--from=build --chown=65532:65532",
+      "--chown=1000 --from=build",
+      "--link --from=build",
+    ]) {
+      const text = `FROM rust:1 AS build\nFROM gcr.io/distroless/cc-debian12\nCOPY ${flags} /a /a\n`;
+      expect(findings(text, "CR002")).toHaveLength(1);
+    }
+  });
+
+  test("a tag token that is an Object.prototype member is not a Debian code name", () => {
+    for (const tag of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
+      const text = `FROM rust:${tag} AS build\nFROM gcr.io/distroless/cc-debian12\nCOPY --from=build /a /a\n`;
+      expect(findings(text, "CR002")).toEqual([]);
+    }
+  });
+
   test("a COPY without --from is not judged", () => {
     expect(
       findings(

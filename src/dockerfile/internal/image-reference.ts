@@ -207,17 +207,17 @@ export function distrolessImage(ref: ImageReference): DistrolessImage | undefine
 }
 
 /** Debian code names and their major release numbers. */
-const DEBIAN_CODENAMES: { readonly [codename: string]: number } = {
-  buster: 10,
-  bullseye: 11,
-  bookworm: 12,
-  trixie: 13,
-  forky: 14,
-};
+const DEBIAN_CODENAMES: ReadonlyMap<string, number> = new Map([
+  ["buster", 10],
+  ["bullseye", 11],
+  ["bookworm", 12],
+  ["trixie", 13],
+  ["forky", 14],
+]);
 
 /** The Debian release a code name stands for. */
 export function debianCodename(release: number): string | undefined {
-  return Object.keys(DEBIAN_CODENAMES).find((k) => DEBIAN_CODENAMES[k] === release);
+  return [...DEBIAN_CODENAMES].find(([, r]) => r === release)?.[0];
 }
 
 /**
@@ -258,8 +258,9 @@ export function builderDebianRelease(ref: ImageReference): number | undefined {
     return undefined;
   }
   for (const token of tokens) {
-    if (DEBIAN_CODENAMES[token] !== undefined) {
-      return DEBIAN_CODENAMES[token];
+    const release = DEBIAN_CODENAMES.get(token);
+    if (release !== undefined) {
+      return release;
     }
   }
   const dockerHub = ref.registry === undefined;

@@ -153,6 +153,16 @@ export function findStageByName(
 }
 
 /** 1-based first line of an instruction. */
+/**
+ * The raw value of a COPY/ADD `--from` flag, whatever other flags sit beside it
+ * (dockerfile-ast's `Copy.getFromFlag()` only answers when `--from` is the only flag).
+ */
+export function copyFromFlag(instruction: Instruction): string | undefined {
+  const flags =
+    typeof (instruction as Copy).getFlags === "function" ? (instruction as Copy).getFlags() : [];
+  return flags.find((f) => f.getName().toLowerCase() === "from")?.getValue() ?? undefined;
+}
+
 export function lineOf(instruction: Instruction): number {
   return instruction.getRange().start.line + 1;
 }
@@ -1094,10 +1104,7 @@ export class Analysis {
     const sources = values.slice(0, -1);
     const destIsDir = dest.endsWith("/") || sources.length > 1;
     const destPath = path.posix.normalize(dest).replace(/\/+$/, "");
-    // Copy.getFromFlag() of dockerfile-ast only answers when --from is the only flag.
-    const flags = typeof copy.getFlags === "function" ? copy.getFlags() : [];
-    const fromFlag =
-      flags.find((f) => f.getName().toLowerCase() === "from")?.getValue() ?? undefined;
+    const fromFlag = copyFromFlag(copy);
     const from =
       fromFlag !== undefined ? expandWord(fromFlag, this.escapeChar, lookup).value : undefined;
     let known = fromFlag === undefined || from !== undefined;

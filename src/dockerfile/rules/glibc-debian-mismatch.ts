@@ -1,4 +1,3 @@
-import { Copy } from "dockerfile-ast";
 import { DockerfileRules } from "../rule-ids";
 import { DockerfileFinding, FindingSeverity } from "../types";
 import {
@@ -8,7 +7,7 @@ import {
   ImageReference,
   parseImageReference,
 } from "../internal/image-reference";
-import { Analysis, lineOf, stageLabel } from "../internal/model";
+import { Analysis, copyFromFlag, lineOf, stageLabel } from "../internal/model";
 import { finding, Rule } from "./rule";
 
 function describeRelease(release: number): string {
@@ -37,7 +36,7 @@ export const glibcDebianMismatch: Rule = {
         if (instruction.getKeyword() !== "COPY") {
           continue;
         }
-        const rawFrom = (instruction as Copy).getFromFlag()?.getValue();
+        const rawFrom = copyFromFlag(instruction);
         if (!rawFrom) {
           continue;
         }

@@ -10,7 +10,9 @@
  * (Maven Central; the Go module proxy, `GOPROXY`) for each artifact the package would depend on,
  * with the URL and the HTTP status. Those checks never fail the command.
  *
- * The compiled assembly (.jsii) is rebuilt first when it is missing or older than a source file.
+ * The compiled assembly (.jsii) is rebuilt first when it is missing or older than its sources.
+ * jsii-pacmak builds the wheel in a fresh virtualenv of its own each time (setuptools, build and
+ * twine from PyPI), so packaging needs PyPI.
  */
 const fs = require("fs");
 const path = require("path");
@@ -51,12 +53,15 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Rebuilds lib/ and .jsii when the assembly is missing or older than src/ or package.json. */
+/**
+ * Rebuilds lib/ and .jsii when the assembly is missing or older than src/, package.json or the
+ * README (which the assembly carries: it is the packages' description).
+ */
 function ensureAssembly() {
   const assembly = path.join(ROOT, ".jsii");
   const inputs = Math.max(
     newestMtime(path.join(ROOT, "src")),
-    fs.statSync(path.join(ROOT, "package.json")).mtimeMs,
+    ...["package.json", "README.md"].map((file) => fs.statSync(path.join(ROOT, file)).mtimeMs),
   );
   if (fs.existsSync(assembly) && fs.statSync(assembly).mtimeMs >= inputs) {
     return;
@@ -201,7 +206,14 @@ async function main() {
   const targets = ["js", ...declared];
   log(`jsii-pacmak --targets ${targets.join(" ")}`);
   const pacmak = path.join(ROOT, "node_modules", ".bin", "jsii-pacmak");
-  const status = run(pacmak, ["--no-npmignore", "--targets", ...targets]);
+  // Code samples in the README and the doc comments are TypeScript; rosetta translates them
+  // into each language's docs (the wheel's description, the docstrings).
+  const status = run(pacmak, [
+    "--no-npmignore",
+    "--rosetta-unknown-snippets=translate",
+    "--targets",
+    ...targets,
+  ]);
   if (status !== 0) {
     throw new Error(`jsii-pacmak failed (exit ${status})`);
   }

@@ -5,7 +5,7 @@
 # The pinned packages (test/python/requirements.txt) live in a virtualenv cached outside the
 # repository, under ${CDKTF_CLOUD_RUN_CACHE:-$HOME/.cache/cdktf-cloud-run}/python/, keyed on the
 # requirements' hash and the Python version: the first run creates it (about a minute, 430 MB),
-# later runs reuse it. The wheel is installed per run into a temporary directory on PYTHONPATH,
+# later runs reuse it, and the jsii kernel's unpacked packages beside it. The wheel is installed per run into a temporary directory on PYTHONPATH,
 # never into the shared virtualenv, so checkouts testing different builds do not interfere.
 # Extra arguments go to pytest (e.g. `npm run test:python -- -k errors`).
 set -euo pipefail
@@ -63,6 +63,9 @@ export PYTHONPATH="$site"
 # The wheel's requirements (cdktf, the providers, constructs, jsii) against the pinned set.
 "$venv/bin/python" -m pip check
 export CDKTF_CLOUD_RUN_TEST_WHEEL="$wheel"
+# Where the jsii kernel unpacks the packages' JavaScript (the google provider: about 300 MB),
+# reused by later runs; entries unused for 30 days are removed by jsii.
+export JSII_RUNTIME_PACKAGE_CACHE_ROOT="${JSII_RUNTIME_PACKAGE_CACHE_ROOT:-$CACHE/python/jsii-packages}"
 # No __pycache__ in the repository (test/python/pytest.ini keeps .pytest_cache out).
 export PYTHONDONTWRITEBYTECODE=1
 "$venv/bin/python" -m pytest test/python "$@"

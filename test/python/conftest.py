@@ -80,14 +80,3 @@ def run_node(script: Path, *args: str) -> Any:
     if result.returncode != 0:
         raise AssertionError(f"node {script.name} failed:\n{result.stderr}")
     return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="session")
-def repo() -> Path:
-    return REPO
-
-
-@pytest.fixture(scope="session")
-def fixtures() -> Path:
-    return FIXTURES
-

@@ -346,9 +346,11 @@ export class Dockerfile {
     this.result = result;
     this.analysis = result.analysis;
     this.displayName = displayName;
-    this.stages = [...result.stages];
+    // Copies of the shared (cached, frozen) analysis: jsii passes these structs to other
+    // languages by reference, which needs an extensible object to tag.
+    this.stages = result.stages.map((stage) => ({ ...stage }));
     this.finalStage = this.stages[result.analysis.finalIndex];
-    this.runtimeUser = result.runtimeUser;
+    this.runtimeUser = { ...result.runtimeUser };
   }
 
   /**
@@ -375,7 +377,7 @@ export class Dockerfile {
       );
       this.result.findings = findings.map((f) => Object.freeze(f));
     }
-    return [...this.result.findings];
+    return this.result.findings.map((finding) => ({ ...finding }));
   }
 
   /** The Dockerfile text (for generated Dockerfiles, the generated text). */
@@ -397,12 +399,14 @@ export class Dockerfile {
    * starts with `owner`, names this Dockerfile, the stage and its line, gives the reason and the fix.
    */
   public assertNonRoot(owner: string): void {
-    if (!this.runtimeUser.isRoot) {
+    const { runtimeUser, stages } = this.result;
+    if (!runtimeUser.isRoot) {
       return;
     }
+    const finalStage = stages[this.analysis.finalIndex];
     throw new Error(
-      `${owner}: ${this.displayName} stage ${stageLabel(this.finalStage)} (line ${this.finalStage.line}) ` +
-        `is not proven to run as a non-root user: ${this.runtimeUser.reason} ${NON_ROOT_FIX}`,
+      `${owner}: ${this.displayName} stage ${stageLabel(finalStage)} (line ${finalStage.line}) ` +
+        `is not proven to run as a non-root user: ${runtimeUser.reason} ${NON_ROOT_FIX}`,
     );
   }
 }

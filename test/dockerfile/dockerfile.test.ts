@@ -93,13 +93,26 @@ describe("model", () => {
     expect(Dockerfile.parse(text).render()).toBe(text);
   });
 
-  test("the model is immutable", () => {
-    const df = Dockerfile.parse("FROM debian:13 AS a\nUSER 1000\n");
-    expect(Object.isFrozen(df.stages[0])).toBe(true);
-    expect(Object.isFrozen(df.runtimeUser)).toBe(true);
+  test("the model is immutable: what a Dockerfile hands out is a copy", () => {
+    const text = "FROM debian:13 AS a\nUSER 0\n";
+    const df = Dockerfile.parse(text);
+    // Not frozen: jsii tags the struct objects it passes to other languages (Python, ...).
+    expect(Object.isExtensible(df.stages[0])).toBe(true);
+    expect(Object.isExtensible(df.runtimeUser)).toBe(true);
+    expect(Object.isExtensible(df.findings[0])).toBe(true);
+    (df.runtimeUser as { isRoot: boolean }).isRoot = false;
+    (df.stages[0] as { name?: string }).name = "b";
+    (df.findings[0] as { message: string }).message = "changed";
     const findings = df.findings;
     findings.length = 0;
     expect(df.findings.length).toBeGreaterThan(0);
+    expect(df.findings.map((f) => f.message)).not.toContain("changed");
+    expect(() => df.assertNonRoot("owner")).toThrow(
+      "owner: Dockerfile stage 'a' (line 1) is not proven to run as a non-root user",
+    );
+    const again = Dockerfile.parse(text);
+    expect(again.runtimeUser.isRoot).toBe(true);
+    expect(again.stages[0].name).toBe("a");
   });
 
   test("optional fields are left out when unknown", () => {

@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cloud_run import CloudRunApp, Probe
 from constructs import Construct
 
-from config import ExampleConfig, example_config
+from config import ExampleConfig, example_config, warn_if_placeholder_project
 
 RUST_SERVICE_DIR = os.path.normpath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "rust-service")
@@ -28,6 +28,7 @@ class RustServiceStack(TerraformStack):
         config = config or example_config()
 
         GoogleProvider(self, "google", project=config.project_id, region=config.region)
+        warn_if_placeholder_project(self, config)
 
         self.app = CloudRunApp(self, "cloud-run-app", **rust_service_props(config))
 

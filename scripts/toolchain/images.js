@@ -221,8 +221,20 @@ function distrolessTree(root, flavour, dir) {
   }
 }
 
-/** `docker import` of a directory as an image with the given config changes. */
+function imageId(env, name) {
+  const result = spawnSync("docker", ["image", "inspect", "--format", "{{.Id}}", name], {
+    env,
+    encoding: "utf8",
+  });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/**
+ * `docker import` of a directory as an image with the given config changes. The image it
+ * replaces under that name is removed (vfs keeps every image in full), unless a container uses it.
+ */
 function importTree(env, dir, name, changes) {
+  const previous = imageId(env, name);
   const args = [
     "import",
     "--platform",
@@ -242,6 +254,9 @@ function importTree(env, dir, name, changes) {
     ],
     { env },
   );
+  if (previous !== undefined && previous !== imageId(env, name)) {
+    spawnSync("docker", ["rmi", previous], { env, stdio: "ignore" });
+  }
 }
 
 async function distroless(cache, env, root, flavour) {
@@ -316,29 +331,88 @@ function rustToolchain() {
   };
 }
 
-/** Crates the example needs, fetched on this machine into a Cargo home copied into the builder. */
+/** The Cargo home the builder's crates are downloaded into (a cache kept between runs). */
+function cargoHomeDir(cache) {
+  return path.join(cache, "cargo-home");
+}
+
+/**
+ * The Cargo registry files the lock files need, as paths relative to a Cargo home: the crates.io
+ * index entries and the `.crate` archives of every registry package the lock files name (for all
+ * targets), plus the index's `config.json`. They are fetched on this machine into
+ * `<cache>/cargo-home`, a download cache shared by every run (`cargo fetch` downloads only what
+ * it lacks); the builder gets exactly these files, so crates of an earlier lock file never reach
+ * it. Cargo unpacks the archives itself when it builds (offline).
+ */
 async function cargoRegistry(cache, manifests) {
-  const home = path.join(cache, "cargo-home");
+  const home = cargoHomeDir(cache);
   fs.mkdirSync(home, { recursive: true });
+  const env = { ...process.env, CARGO_HOME: home };
+  const wanted = new Map(); // package id -> { name, version }
   for (const manifest of manifests) {
     const result = await runLong(
       `cargo fetch --locked (${path.relative(process.cwd(), manifest)})`,
       "cargo",
       ["fetch", "--locked", "--manifest-path", manifest],
-      {
-        env: { ...process.env, CARGO_HOME: home },
-        logFile: path.join(cache, "logs", "cargo-fetch.log"),
-      },
+      { env, logFile: path.join(cache, "logs", "cargo-fetch.log") },
     );
     if (result.code !== 0) {
       throw new Error(
         `cargo fetch failed: ${result.output.trim().split("\n").slice(-5).join(" | ")}`,
       );
     }
+    const metadata = JSON.parse(
+      run(
+        "cargo",
+        ["metadata", "--format-version", "1", "--locked", "--offline", "--manifest-path", manifest],
+        { env },
+      ),
+    );
+    for (const pkg of metadata.packages) {
+      if ((pkg.source ?? "").startsWith("git+")) {
+        throw new Error(
+          `${manifest}: ${pkg.name} comes from git (${pkg.source}); the builder carries crates.io packages only`,
+        );
+      }
+      if ((pkg.source ?? "").startsWith("registry+")) {
+        wanted.set(pkg.id, { name: pkg.name, version: pkg.version });
+      }
+    }
   }
-  return home;
+  const files = [];
+  const indexRoot = path.join(home, "registry", "index");
+  for (const registry of fs.existsSync(indexRoot) ? fs.readdirSync(indexRoot) : []) {
+    const index = path.join("registry", "index", registry);
+    if (fs.existsSync(path.join(home, index, "config.json"))) {
+      files.push(path.join(index, "config.json"));
+    }
+    const names = new Set([...wanted.values()].map((c) => c.name.toLowerCase()));
+    const entries = fs.existsSync(path.join(home, index, ".cache"))
+      ? fs.readdirSync(path.join(home, index, ".cache"), { recursive: true })
+      : [];
+    for (const entry of entries) {
+      const file = path.join(home, index, ".cache", entry);
+      if (names.has(path.basename(entry)) && fs.statSync(file).isFile()) {
+        files.push(path.join(index, ".cache", entry));
+      }
+    }
+    for (const { name, version } of wanted.values()) {
+      const archive = path.join("registry", "cache", registry, `${name}-${version}.crate`);
+      if (fs.existsSync(path.join(home, archive))) {
+        files.push(archive);
+      }
+    }
+  }
+  const archives = files.filter((f) => f.endsWith(".crate")).length;
+  if (archives !== wanted.size) {
+    throw new Error(
+      `cargo fetch left ${wanted.size - archives} of the ${wanted.size} locked crates out of ${home}`,
+    );
+  }
+  return { home, files: files.sort(), crates: wanted.size };
 }
 
+/** The lock files of the manifests, as they are: the builder's registry is keyed on them. */
 function lockfileKeys(manifests) {
   return manifests.map((m) => {
     try {
@@ -357,16 +431,16 @@ async function cargoChefBuilder(cache, env, root, manifests) {
     rust: rust.version,
     chef: CARGO_CHEF.version,
     locks: lockfileKeys(manifests),
-    v: 1,
+    v: 2,
   });
   if (upToDate(cache, env, name, key)) {
     log(`image ${name}: cached`);
     return { name, rust: rust.version };
   }
   const chef = await cargoChef(cache);
-  const cargoHome = await cargoRegistry(cache, manifests);
+  const registry = await cargoRegistry(cache, manifests);
   log(
-    `image ${name}: making the local stand-in (Rust ${rust.version}, cargo-chef ${CARGO_CHEF.version})`,
+    `image ${name}: making the local stand-in (Rust ${rust.version}, cargo-chef ${CARGO_CHEF.version}, ${registry.crates} crates)`,
   );
   const dir = path.join(cache, "images", "cargo-chef");
   fs.rmSync(dir, { recursive: true, force: true });
@@ -397,10 +471,18 @@ async function cargoChefBuilder(cache, env, root, manifests) {
   fs.mkdirSync(path.join(cargoDir, "bin"), { recursive: true });
   fs.copyFileSync(chef, path.join(cargoDir, "bin", "cargo-chef"));
   fs.chmodSync(path.join(cargoDir, "bin", "cargo-chef"), 0o755);
-  for (const sub of ["registry", "git"]) {
-    if (fs.existsSync(path.join(cargoHome, sub))) {
-      run("cp", ["-a", path.join(cargoHome, sub), cargoDir]);
-    }
+  if (registry.files.length > 0) {
+    const list = `${dir}.registry-files`;
+    fs.writeFileSync(list, registry.files.join("\n") + "\n");
+    run("sh", [
+      "-c",
+      'tar -C "$1" -cf - -T "$2" | tar -C "$3" -xf -',
+      "sh",
+      registry.home,
+      list,
+      cargoDir,
+    ]);
+    fs.rmSync(list, { force: true });
   }
   fs.writeFileSync(path.join(cargoDir, "config.toml"), "[net]\noffline = true\n");
   importTree(env, dir, name, [
@@ -429,4 +511,4 @@ async function provisionImages(cache, dockerEnv, manifests) {
   return { images, rust: builder.rust };
 }
 
-module.exports = { provisionImages, packageFiles, PASSWD, DISTROLESS };
+module.exports = { provisionImages, packageFiles, cargoHomeDir, PASSWD, DISTROLESS };

@@ -85,13 +85,52 @@ describe("the distroless stand-ins", () => {
       /^rustc \d+\.\d+\.\d+/,
     );
   });
+
+  test("the cargo-chef stand-in carries exactly the crates the example's Cargo.lock names", () => {
+    const lock = fs.readFileSync(path.join(RUST_SERVICE_DIR, "Cargo.lock"), "utf8");
+    const locked = lock
+      .split("[[package]]")
+      .slice(1)
+      .filter((block) => /^source = "registry\+/m.test(block))
+      .map((block) => {
+        const field = (name: string) => new RegExp(`^${name} = "(.+)"$`, "m").exec(block)![1];
+        return `${field("name")}-${field("version")}.crate`;
+      })
+      .sort();
+    expect(locked.length).toBeGreaterThan(10);
+    const builder = /^FROM (\S+) AS planner$/m.exec(Dockerfile.rustCargoChef().render())![1];
+    const carried = dockerOk([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      builder,
+      "sh",
+      "-c",
+      "ls /usr/local/cargo/registry/cache/*/",
+    ]);
+    expect(carried.split("\n").sort()).toEqual(locked);
+  });
 });
 
-/** Builds `text` as the example's Dockerfile in a copy of its context; returns the image name. */
+/**
+ * Builds `text` as the example's Dockerfile in a copy of its context, with no network; returns
+ * the image name.
+ */
 function build(text: string, tag: string): string {
   const context = copyContext(RUST_SERVICE_DIR, "real-agree-");
   fs.writeFileSync(path.join(context, "Dockerfile"), text);
-  const result = docker(["build", "--platform", "linux/amd64", "-t", tag, context]);
+  // No network inside the build: the builder stand-in carries every crate the lock file names.
+  const result = docker([
+    "build",
+    "--platform",
+    "linux/amd64",
+    "--network",
+    "none",
+    "-t",
+    tag,
+    context,
+  ]);
   if (result.status !== 0) {
     throw new Error(`docker build failed: ${result.stderr}\n${result.stdout.slice(-3000)}`);
   }

@@ -74,6 +74,15 @@ function planActions(stack: SynthesizedStack): { [type: string]: string[] } {
   return actions;
 }
 
+/** The container's log, one JSON object per line (a line that is not JSON fails the parse). */
+function logEntries(): any[] {
+  const logs = docker(["logs", CONTAINER]);
+  return `${logs.stdout}${logs.stderr}`
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line));
+}
+
 let stack: SynthesizedStack;
 let imageName: string;
 /** Tagged images before the test (untagged ones are earlier builds' cache, pruned below). */
@@ -116,6 +125,16 @@ describe("rust-service-local, deployed with terraform apply", () => {
       egid: 65532,
     });
     expect(body.revision).toMatch(/^cloud-run-app-local-[0-9a-f]{8}$/);
+  });
+
+  test("the service logs JSON lines Cloud Logging reads, one request entry per request", () => {
+    const entries = logEntries();
+    expect(entries[0]).toMatchObject({ severity: "INFO", message: "listening on 0.0.0.0:8080" });
+    const root = entries.find((e) => e.message === "GET / 200");
+    expect(root).toMatchObject({
+      severity: "INFO",
+      httpRequest: { requestMethod: "GET", requestUrl: "/", status: 200, protocol: "HTTP/1.1" },
+    });
   });
 
   test("docker inspect: the user, a read-only root, all capabilities dropped, no-new-privileges, loopback only", () => {
@@ -182,6 +201,12 @@ describe("rust-service-local, deployed with terraform apply", () => {
     expect(state.Running).toBe(false);
     expect(state.ExitCode).toBe(0);
     expect(seconds).toBeLessThan(10);
+    // The service handled the signal itself (as PID 1, with no init) and said so.
+    const messages = logEntries().map((e) => e.message);
+    expect(messages.slice(-2)).toEqual([
+      "SIGTERM: no new connections, finishing requests in progress",
+      "stopped",
+    ]);
   });
 
   test("destroy removes the container and the image, and leaves nothing behind", () => {

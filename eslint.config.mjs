@@ -8,6 +8,7 @@ export default tseslint.config(
       "lib/",
       "dist/",
       "cdktf.out/",
+      "cdktf.out.golden-*/",
       "coverage/",
       "**/target/",
       "**/*.d.ts",

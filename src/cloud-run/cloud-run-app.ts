@@ -5,7 +5,7 @@ import { DockerRepository } from "../image/docker-repository";
 import { localTwin } from "../local/app-twin";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
 import { LocationKind, warnUnknownLocation } from "../util/gcp-regions";
-import { invalidProp, ownerName } from "../util/validation";
+import { invalidProp, ownerName } from "../util/check";
 import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
 import { appImageProps } from "./app-image";
 import { resolveServiceName, validateRegion } from "./limits";

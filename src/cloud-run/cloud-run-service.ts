@@ -16,7 +16,7 @@ import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember, validateServiceAccountEmail } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
 import { registerService } from "../security/internal/register";
-import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
 import { RenderedValue } from "../util/rendered-value";
 import {
   resolveServiceName,

@@ -23,7 +23,7 @@
 import { validateGcpLabels } from "../util/gcp-labels";
 import { isGcpRegion } from "../util/gcp-regions";
 import { C_IDENTIFIER, sanitizeName } from "../util/names";
-import { invalidProp, isUnresolved } from "../util/validation";
+import { invalidProp, isUnresolved } from "../util/check";
 
 /** @internal */
 export const SERVICE_NAME_MAX_LENGTH = 49;

@@ -17,7 +17,7 @@ import {
   FindingSeverity,
   RuntimeUser,
 } from "./types";
-import { invalidProp, isUnresolved } from "../util/validation";
+import { invalidProp, isUnresolved } from "../util/check";
 
 /**
  * The bytes of a Dockerfile as read from disk, for the build context's fingerprint.

@@ -9,7 +9,14 @@ import { Dockerfile, DockerfileContent } from "../dockerfile/dockerfile";
 import { findStageByName } from "../dockerfile/internal/model";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
 import { C_IDENTIFIER, sanitizeName } from "../util/names";
-import { describeValue, invalidProp, isUnresolved, ownerName } from "../util/validation";
+import {
+  checkKnown,
+  checkProps,
+  describeValue,
+  invalidProp,
+  isUnresolved,
+  ownerName,
+} from "../util/check";
 import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
 import { ContextFingerprint } from "./fingerprint";
@@ -148,9 +155,7 @@ export class ContainerImage extends Construct {
   constructor(scope: Construct, id: string, props: ContainerImageProps) {
     super(scope, id);
     const owner = ownerName("ContainerImage", this.node.path);
-    if (props === undefined || props === null || typeof props !== "object") {
-      throw invalidProp(owner, "props", "are required: { directory, repository?, ... }", props);
-    }
+    checkProps(owner, props, "{ directory, repository?, ... }");
     const stack = TerraformStack.of(this);
 
     this.repository = props.repository ?? undefined;
@@ -439,14 +444,12 @@ function checkPlainString(owner: string, prop: string, value: unknown): void {
   if (typeof value !== "string" || value === "") {
     throw invalidProp(owner, prop, "must be a non-empty string", value);
   }
-  if (isUnresolved(value)) {
-    throw invalidProp(
-      owner,
-      prop,
-      "must be known at synth (it is part of the image's content fingerprint), not a token",
-      value,
-    );
-  }
+  checkKnown(
+    owner,
+    prop,
+    value,
+    "must be known at synth (it is part of the image's content fingerprint), not a token",
+  );
 }
 
 function checkDirectory(owner: string, directory: string): string {
@@ -534,14 +537,12 @@ function checkBuildArgs(
   if (buildArgs === undefined || buildArgs === null) {
     return undefined;
   }
-  if (isUnresolved(buildArgs)) {
-    throw invalidProp(
-      owner,
-      "buildArgs",
-      "must be known at synth (they are part of the image's content fingerprint), not a token",
-      buildArgs,
-    );
-  }
+  checkKnown(
+    owner,
+    "buildArgs",
+    buildArgs,
+    "must be known at synth (they are part of the image's content fingerprint), not a token",
+  );
   for (const [key, value] of Object.entries(buildArgs)) {
     if (!C_IDENTIFIER.test(key)) {
       throw invalidProp(

@@ -14,7 +14,15 @@ import {
   isGcpRegion,
   warnUnknownLocation,
 } from "../util/gcp-regions";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import {
+  checkInteger,
+  checkKnown,
+  checkText,
+  invalidProp,
+  isUnresolved,
+  matches,
+  ownerName,
+} from "../util/check";
 import { googleClientConfigFor } from "./google-client-config";
 import type { RegistryCredentials } from "./docker-provider";
 import type { DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider";
@@ -540,71 +548,50 @@ function validatePolicyCount(owner: string, resource: ArtifactRegistryRepository
 }
 
 function checkLocation(owner: string, location: string): void {
-  if (isUnresolved(location)) {
-    return;
-  }
-  if (
-    typeof location !== "string" ||
-    !(ARTIFACT_REGISTRY_MULTI_REGIONS.includes(location) || isGcpRegion(location))
-  ) {
-    throw invalidProp(
-      owner,
-      "location",
-      "must be a Google Cloud region such as europe-west1, or a multi-region (us, europe, asia)",
-      location,
-    );
-  }
+  checkText(
+    owner,
+    "location",
+    location,
+    "must be a Google Cloud region such as europe-west1, or a multi-region (us, europe, asia)",
+    (value) => ARTIFACT_REGISTRY_MULTI_REGIONS.includes(value) || isGcpRegion(value),
+  );
 }
 
 function checkRepositoryId(owner: string, repositoryId: string): void {
-  if (isUnresolved(repositoryId)) {
-    return;
-  }
-  if (typeof repositoryId !== "string" || !REPOSITORY_ID.test(repositoryId)) {
-    throw invalidProp(
-      owner,
-      "repositoryId",
-      "must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
-      repositoryId,
-    );
-  }
+  checkText(
+    owner,
+    "repositoryId",
+    repositoryId,
+    "must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
+    matches(REPOSITORY_ID),
+  );
 }
 
 function checkCount(owner: string, prop: string, value: number, min: number, max: number): void {
-  if (isUnresolved(value)) {
-    return;
-  }
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalidProp(owner, prop, `must be a whole number from ${min} to ${max}`, value);
-  }
+  checkInteger(owner, prop, value, { min, max, noun: "a whole number" });
 }
 
 function checkKmsKeyName(owner: string, kmsKeyName: string | undefined): void {
-  if (kmsKeyName === undefined || kmsKeyName === null || isUnresolved(kmsKeyName)) {
-    return;
-  }
-  if (typeof kmsKeyName !== "string" || !KMS_KEY_NAME.test(kmsKeyName)) {
-    throw invalidProp(
-      owner,
-      "kmsKeyName",
-      "must be a Cloud KMS key name: projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
-      kmsKeyName,
-    );
-  }
+  checkText(
+    owner,
+    "kmsKeyName",
+    kmsKeyName,
+    "must be a Cloud KMS key name: projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
+    matches(KMS_KEY_NAME),
+    { optional: true },
+  );
 }
 
 function checkRegistryHost(owner: string, host: string): void {
   if (typeof host !== "string" || host === "") {
     throw invalidProp(owner, "registryHost", "must be a non-empty string: host[:port]", host);
   }
-  if (isUnresolved(host)) {
-    throw invalidProp(
-      owner,
-      "registryHost",
-      "must be known at synth (it is part of every image name), not a token",
-      host,
-    );
-  }
+  checkKnown(
+    owner,
+    "registryHost",
+    host,
+    "must be known at synth (it is part of every image name), not a token",
+  );
   const match = REGISTRY_HOST.exec(host);
   const port = match?.[1] === undefined ? undefined : Number(match[1]);
   if (match === null || (port !== undefined && (port < 1 || port > 65535))) {

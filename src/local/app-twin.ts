@@ -9,7 +9,7 @@ import { appImageProps } from "../cloud-run/app-image";
 import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
 import { resolveServiceName } from "../cloud-run/limits";
 import { ContainerImage } from "../image/container-image";
-import { invalidProp, knownMap, ownerName } from "../util/validation";
+import { invalidProp, knownMap, ownerName } from "../util/check";
 import { LocalService, LocalServiceOptions } from "./local-service";
 
 /**

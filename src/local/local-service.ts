@@ -10,7 +10,7 @@ import {
 } from "../cloud-run/limits";
 import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
-import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
 import {
   addressesOverlap,
   dockerLimits,

@@ -3,7 +3,7 @@ import * as path from "path";
 import { Annotations, Aspects, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, ownerName } from "../util/check";
 import { StackModel, inspectStack } from "./internal/inspect";
 import { renderReport } from "./internal/report";
 import { evaluate, ruleLabel } from "./internal/rules";

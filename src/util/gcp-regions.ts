@@ -16,7 +16,7 @@
 import { Annotations } from "cdktf";
 import { IConstruct } from "constructs";
 import { nearest } from "./edit-distance";
-import { isUnresolved } from "./validation";
+import { isUnresolved } from "./check";
 
 const REGION_PATTERN = /^[a-z]+(-[a-z]+)+[0-9]{1,2}$/;
 

@@ -18,6 +18,7 @@ import {
   RuntimeUser,
 } from "./types";
 import { invalidProp, isUnresolved } from "../util/check";
+import { runRules } from "../util/rule";
 
 /**
  * The bytes of a Dockerfile as read from disk, for the build context's fingerprint.
@@ -357,16 +358,14 @@ export class Dockerfile {
    */
   public get findings(): DockerfileFinding[] {
     if (!this.result.findings) {
-      const findings: DockerfileFinding[] = [];
-      for (const rule of ALL_RULES) {
-        try {
-          findings.push(...rule.check(this.analysis));
-        } catch (e) {
-          throw new Error(
+      const findings: DockerfileFinding[] = runRules(
+        ALL_RULES,
+        this.analysis,
+        (rule, e) =>
+          new Error(
             `${this.displayName}: rule ${rule.id} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-      }
+          ),
+      );
       findings.sort(
         (a, b) =>
           SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||

@@ -221,14 +221,15 @@ export class SecurityPosture extends Construct {
   private check(model: StackModel): Array<{ finding: PostureFinding; construct: IConstruct }> {
     return evaluate(model).map((v) => {
       const path = v.construct.node.path;
+      const rule = v.ruleId as PostureRule;
       const ack = this.acknowledgementFor(
-        v.rule,
+        rule,
         v.subjects.map((s) => s.node.path),
       );
       const finding: PostureFinding = {
-        rule: v.rule,
+        rule,
         path,
-        message: `[${ruleLabel(v.rule)}] ${path}: ${v.what} Fix: ${v.fix}`,
+        message: `[${ruleLabel(rule)}] ${path}: ${v.what} Fix: ${v.fix}`,
         acknowledged: ack !== undefined,
         reason: ack?.reason,
       };

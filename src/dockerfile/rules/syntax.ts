@@ -2,8 +2,8 @@ import { DockerfileParser } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { Analysis, ParsedText } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { ParsedText } from "../internal/model";
+import { dockerfileRule } from "./rule";
 
 /** LSP DiagnosticSeverity values used by dockerfile-utils. */
 const LSP_ERROR = 1;
@@ -43,21 +43,24 @@ function validateParsed(parsed: ParsedText): ReturnType<typeof validate> {
 }
 
 /** CR007: problems reported by dockerfile-utils `validate()`, with their severity. */
-export const syntax: Rule = {
+export const syntax = dockerfileRule({
   id: DockerfileRules.SYNTAX,
-  description: "A problem reported by dockerfile-utils validate().",
-  check(analysis: Analysis) {
-    return diagnostics(analysis.parsed).map((d) =>
-      finding(
-        DockerfileRules.SYNTAX,
+  // Each finding has the severity dockerfile-utils gives it.
+  severity: FindingSeverity.WARNING,
+  title: "A problem reported by dockerfile-utils validate().",
+  check(analysis, found) {
+    for (const d of diagnostics(analysis.parsed)) {
+      found(
+        {
+          line: d.range.start.line + 1,
+          message: `Line ${d.range.start.line + 1}: ${d.message} (dockerfile-utils).`,
+        },
         d.severity === LSP_ERROR
           ? FindingSeverity.ERROR
           : d.severity === LSP_WARNING
             ? FindingSeverity.WARNING
             : FindingSeverity.INFO,
-        d.range.start.line + 1,
-        `Line ${d.range.start.line + 1}: ${d.message} (dockerfile-utils).`,
-      ),
-    );
+      );
+    }
   },
-};
+});

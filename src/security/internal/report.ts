@@ -6,9 +6,9 @@
  */
 import type { CloudRunService } from "../../cloud-run/cloud-run-service";
 import { PUBLIC_MEMBERS } from "../../iam/members";
-import { PostureFinding, PostureRule } from "../posture-rule";
+import { PostureFinding } from "../posture-rule";
 import { Grant, RunResource, StackModel, resolveText, targetsRun } from "./inspect";
-import { RULE_INFO, holders, ruleLabel } from "./rules";
+import { POSTURE_RULES, holders, ruleLabel } from "./rules";
 
 const INVOKER_ROLE = "roles/run.invoker";
 
@@ -181,10 +181,8 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
   lines.push("");
   lines.push("| Rule | Check | Result |");
   lines.push("| --- | --- | --- |");
-  for (const info of RULE_INFO) {
-    lines.push(
-      `| ${ruleLabel(info.rule)} | ${text(info.title)} | ${result(info.rule, findings)} |`,
-    );
+  for (const rule of POSTURE_RULES) {
+    lines.push(`| ${ruleLabel(rule.id)} | ${text(rule.title)} | ${result(rule.id, findings)} |`);
   }
   lines.push("");
   lines.push("## Findings");
@@ -203,7 +201,7 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
   return lines.join("\n");
 }
 
-function result(rule: PostureRule, findings: PostureFinding[]): string {
+function result(rule: string, findings: PostureFinding[]): string {
   const mine = findings.filter((f) => f.rule === rule);
   if (mine.length === 0) {
     return "passed";

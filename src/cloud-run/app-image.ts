@@ -1,6 +1,7 @@
 import type { ContainerImageProps } from "../image/container-image";
 import type { CloudRunAppProps } from "./cloud-run-app";
-import { defaultImageName } from "./limits";
+import { deriveServiceName } from "../run-contract/metadata";
+import { isUnresolved } from "../util/check";
 
 /**
  * The image props of a CloudRunApp's props, shared by the app and its local twin.
@@ -19,4 +20,14 @@ export function appImageProps(
     imageName: props.imageName ?? defaultImageName(id, serviceName),
     platform: props.platform,
   };
+}
+
+/**
+ * The default image name of an app (and of its local twin): its service name, when known at
+ * synth. A service name that is a token (only known at apply) cannot name the image, whose name
+ * is part of its content fingerprint: the name derived from the construct id is used instead
+ * (undefined when the id has no letter; the image then derives its name from its construct path).
+ */
+export function defaultImageName(id: string, serviceName: string): string | undefined {
+  return isUnresolved(serviceName) ? deriveServiceName(id) : serviceName;
 }

@@ -6,9 +6,11 @@ import { localTwin } from "../local/app-twin";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
 import { LocationKind, warnUnknownLocation } from "../util/gcp-regions";
 import { invalidProp, ownerName } from "../util/check";
-import { CloudRunService, CloudRunServiceOptions } from "./cloud-run-service";
+import { CloudRunService } from "./cloud-run-service";
+import { CloudRunServiceOptions } from "./cloud-run-service-options";
 import { appImageProps } from "./app-image";
-import { resolveServiceName, validateRegion } from "./limits";
+import { resolveServiceName } from "../run-contract/metadata";
+import { validateRegion } from "../run-contract/region";
 
 /**
  * Properties of a {@link CloudRunApp}: the service settings plus what to build.

@@ -7,7 +7,7 @@ import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { appImageProps } from "../cloud-run/app-image";
 import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
-import { resolveServiceName } from "../cloud-run/limits";
+import { resolveServiceName } from "../run-contract/metadata";
 import { ContainerImage } from "../image/container-image";
 import { invalidProp, knownMap, ownerName } from "../util/check";
 import { LocalService, LocalServiceOptions } from "./local-service";

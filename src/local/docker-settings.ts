@@ -4,7 +4,7 @@
  * @internal
  */
 import * as net from "net";
-import { parseCpu, parseMemory, resolveRuntime } from "../cloud-run/limits";
+import { parseCpu, parseMemory, resolveRuntime } from "../run-contract/resources";
 import { checkKnown, checkText, invalidProp, isUnresolved, matches } from "../util/check";
 
 /**

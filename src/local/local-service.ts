@@ -1,16 +1,13 @@
 import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Annotations, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULTS } from "../cloud-run/defaults";
-import {
-  resolveServiceName,
-  validateEnvName,
-  validateEnvValue,
-  validatePort,
-} from "../cloud-run/limits";
+import { DEFAULTS } from "../run-contract/defaults";
+import { ContainerEnvironment } from "../run-contract/environment";
+import { resolveServiceName } from "../run-contract/metadata";
+import { validatePort } from "../run-contract/ports";
 import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
-import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
+import { checkConstant, invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
 import {
   addressesOverlap,
   dockerLimits,
@@ -163,13 +160,16 @@ export class LocalService extends Construct {
   /** The image that runs. */
   public readonly image: ContainerImage;
 
-  private readonly owner: string;
-  private readonly env: Array<{ readonly name: string; readonly value: string }> = [];
+  private readonly environment: ContainerEnvironment;
 
   constructor(scope: Construct, id: string, props: LocalServiceProps) {
     super(scope, id);
     const owner = ownerName("LocalService", this.node.path);
-    this.owner = owner;
+    // Cloud Run's rules for names and values; the 1000-variable limit is Cloud Run's own.
+    this.environment = new ContainerEnvironment(owner, {
+      alreadySet: "it is already set",
+      countLimit: false,
+    });
 
     // --- image: non-root, as on Cloud Run (the user is never overridden here)
     if (
@@ -216,9 +216,7 @@ export class LocalService extends Construct {
     }
 
     const restart = props.restart ?? RestartPolicy.UNLESS_STOPPED;
-    if (!(restart instanceof RestartPolicy)) {
-      throw invalidProp(owner, "restart", "must be one of the RestartPolicy constants", restart);
-    }
+    checkConstant(owner, "restart", restart, (v) => v instanceof RestartPolicy, "RestartPolicy");
 
     const { Container: ContainerResource } = loadContainerModule();
     this.container = new ContainerResource(this, "Container", {
@@ -275,12 +273,7 @@ export class LocalService extends Construct {
    * not be in use.
    */
   public addEnvironment(name: string, value: string): void {
-    validateEnvName(this.owner, "environment", name);
-    validateEnvValue(this.owner, "environment", name, value);
-    if (this.env.some((entry) => entry.name === name)) {
-      throw invalidProp(this.owner, "environment", "names must be unique: it is already set", name);
-    }
-    this.env.push({ name, value });
+    this.environment.addPlain("environment", name, value);
   }
 
   /** Two local services of one app that publish the same port on overlapping host addresses. */
@@ -301,7 +294,7 @@ export class LocalService extends Construct {
         continue;
       }
       errors.push(
-        `${this.owner}: invalid hostPort: must not be published twice on the same host address: ` +
+        `${ownerName("LocalService", this.node.path)}: invalid hostPort: must not be published twice on the same host address: ` +
           `${ownerName("LocalService", other.node.path)} publishes ${other.hostAddress} port ${other.hostPort} too ` +
           `(set hostPort or hostAddress). Got: ${this.hostPort} on ${this.hostAddress}`,
       );
@@ -316,7 +309,7 @@ export class LocalService extends Construct {
       `K_REVISION=${this.revision}`,
       `K_CONFIGURATION=${this.serviceName}`,
     ];
-    return [...contract, ...this.env.map((entry) => `${entry.name}=${entry.value}`)];
+    return [...contract, ...this.environment.plain.map((entry) => `${entry.name}=${entry.value}`)];
   }
 }
 

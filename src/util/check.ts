@@ -163,17 +163,18 @@ export function checkKnown(owner: string, prop: string, value: unknown, allowed:
 }
 
 /**
- * One of the instances of a class of constants (`Ingress.ALL`, `VpcEgress.ALL_TRAFFIC`, ...).
+ * One of the instances of a class of constants (`Ingress.ALL`, `VpcEgress.ALL_TRAFFIC`, ...):
+ * `isConstant` is the `instanceof` test of the class named `typeName`.
  * @internal
  */
-export function checkConstant<T>(
+export function checkConstant(
   owner: string,
   prop: string,
   value: unknown,
-  type: abstract new (...args: never[]) => T,
+  isConstant: (value: unknown) => boolean,
   typeName: string,
-): asserts value is T {
-  if (!(value instanceof type)) {
+): void {
+  if (!isConstant(value)) {
     throw invalidProp(owner, prop, `must be one of the ${typeName} constants`, value);
   }
 }

@@ -84,8 +84,10 @@ describe("the check kit", () => {
     class Color {
       public static readonly RED = new Color();
     }
-    expect(() => checkConstant(O, "color", Color.RED, Color, "Color")).not.toThrow();
-    expect(() => checkConstant(O, "color", "RED", Color, "Color")).toThrow(
+    expect(() =>
+      checkConstant(O, "color", Color.RED, (v) => v instanceof Color, "Color"),
+    ).not.toThrow();
+    expect(() => checkConstant(O, "color", "RED", (v) => v instanceof Color, "Color")).toThrow(
       `${O}: invalid color: must be one of the Color constants. Got: "RED"`,
     );
   });

@@ -1,25 +1,20 @@
 import { Token } from "cdktf";
 import * as fc from "fast-check";
+import { validateEnvName, validateEnvValue } from "../../src/run-contract/environment";
 import {
   deriveServiceName,
-  parseCpu,
-  parseMemory,
-  resolveRuntime,
   validateDescription,
-  validateEnvName,
-  validateEnvValue,
   validateLabels,
-  validateNetworkTag,
-  validatePort,
-  validateProbePath,
-  validateProbeTiming,
-  validateRegion,
-  validateScaling,
-  validateSecretName,
-  validateSecretVersion,
   validateServiceName,
-  validateTimeoutSeconds,
-} from "../../src/cloud-run/limits";
+} from "../../src/run-contract/metadata";
+import { validatePort } from "../../src/run-contract/ports";
+import { validateProbePath, validateProbeTiming } from "../../src/run-contract/probe";
+import { validateRegion } from "../../src/run-contract/region";
+import { parseCpu, parseMemory, resolveRuntime } from "../../src/run-contract/resources";
+import { validateScaling } from "../../src/run-contract/scaling";
+import { validateSecretName, validateSecretVersion } from "../../src/run-contract/secrets";
+import { validateTimeoutSeconds } from "../../src/run-contract/timeouts";
+import { validateNetworkTag } from "../../src/run-contract/vpc-access";
 
 const O = "CloudRunService 'S/api'";
 const tokenString = () => Token.asString({ resolve: () => "x" });

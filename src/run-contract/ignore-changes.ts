@@ -1,22 +1,13 @@
 /**
- * Defaults of `CloudRunService` (this module is not re-exported by `src/index.ts`).
+ * The `lifecycle.ignore_changes` entries of `ignoreClientChanges` (this module is not
+ * re-exported by `src/index.ts`).
  * @internal
  */
-export const DEFAULTS = {
-  port: 8080,
-  cpu: "1",
-  memory: "512Mi",
-  timeoutSeconds: 300,
-  minInstances: 0,
-  maxInstances: 100,
-  secretVersion: "latest",
-};
 
 /**
- * The `lifecycle.ignore_changes` entries of `ignoreClientChanges`: what gcloud deploys and the
- * console write (hashicorp/terraform-provider-google#13410) and the `run.googleapis.com/*`
- * annotations and labels the platform adds. The library never sets these keys, so ignoring
- * them hides none of its settings.
+ * What gcloud deploys and the console write (hashicorp/terraform-provider-google#13410) and the
+ * `run.googleapis.com/*` annotations and labels the platform adds. The library never sets these
+ * keys, so ignoring them hides none of its settings.
  * @internal
  */
 export const CLIENT_IGNORE_CHANGES: readonly string[] = [

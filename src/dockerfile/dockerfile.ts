@@ -1,13 +1,9 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { NodeDistrolessOptions, RustCargoChefOptions } from "./generator-options";
-import {
-  Analysis,
-  DockerfileInputError,
-  ParsedText,
-  parseText,
-  stageLabel,
-} from "./internal/model";
+import { Analysis } from "./internal/analysis";
+import { stageLabel } from "./internal/instructions";
+import { DockerfileInputError, ParsedText, parseText } from "./internal/parsed-text";
 import { ALL_RULES } from "./rules";
 import { NON_ROOT_FIX } from "./rules/final-stage-non-root";
 import {

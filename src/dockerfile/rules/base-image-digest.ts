@@ -1,6 +1,6 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { stageLabel } from "../internal/model";
+import { stageLabel } from "../internal/instructions";
 import { dockerfileRule, stagesWithUnpinnedBase } from "./rule";
 
 /** CR005: a base image that is not pinned by digest can change under the same tag. */

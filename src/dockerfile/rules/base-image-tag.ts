@@ -1,6 +1,6 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { stageLabel } from "../internal/model";
+import { stageLabel } from "../internal/instructions";
 import { dockerfileRule, stagesWithUnpinnedBase } from "./rule";
 
 /** CR004: a base image without a tag, or with `latest`, and no digest floats to new releases. */

@@ -1,7 +1,7 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
 import { distrolessImage } from "../internal/image-reference";
-import { stageLabel } from "../internal/model";
+import { stageLabel } from "../internal/instructions";
 import { dockerfileRule } from "./rule";
 
 /** CR006: Debian 12 distroless runtimes reached end of life in September 2026. */

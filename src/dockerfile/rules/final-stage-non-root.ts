@@ -1,6 +1,6 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { stageLabel } from "../internal/model";
+import { stageLabel } from "../internal/instructions";
 import { dockerfileRule } from "./rule";
 
 /** The fix every "not proven non-root" message ends with. */

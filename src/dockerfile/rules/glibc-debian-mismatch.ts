@@ -7,7 +7,7 @@ import {
   ImageReference,
   parseImageReference,
 } from "../internal/image-reference";
-import { copyFromFlag, lineOf, stageLabel } from "../internal/model";
+import { copyFromFlag, lineOf, stageLabel } from "../internal/instructions";
 import { dockerfileRule } from "./rule";
 
 function describeRelease(release: number): string {

@@ -1,7 +1,8 @@
 import { defineRule, Rule, RuleSpec } from "../../util/rule";
 import { FindingSeverity } from "../types";
 import { ImageReference, isScratch } from "../internal/image-reference";
-import { Analysis, StageModel } from "../internal/model";
+import { Analysis } from "../internal/analysis";
+import { StageModel } from "../internal/stage-model";
 
 /** What a Dockerfile rule reports: the 1-based line and the message. */
 export interface DockerfileFindingDetails {

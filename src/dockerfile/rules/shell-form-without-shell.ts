@@ -2,7 +2,7 @@ import { Instruction, JSONInstruction } from "dockerfile-ast";
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
 import { distrolessImage, isScratch } from "../internal/image-reference";
-import { lineOf, stageLabel } from "../internal/model";
+import { lineOf, stageLabel } from "../internal/instructions";
 import { dockerfileRule } from "./rule";
 
 /** True when CMD/ENTRYPOINT is written in exec (JSON array) form. */

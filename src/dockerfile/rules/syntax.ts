@@ -2,7 +2,7 @@ import { DockerfileParser } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { ParsedText } from "../internal/model";
+import { ParsedText } from "../internal/parsed-text";
 import { dockerfileRule } from "./rule";
 
 /** LSP DiagnosticSeverity values used by dockerfile-utils. */

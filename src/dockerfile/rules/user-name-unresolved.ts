@@ -1,6 +1,6 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { quote, stageLabel } from "../internal/model";
+import { quote, stageLabel } from "../internal/instructions";
 import { dockerfileRule } from "./rule";
 
 /**

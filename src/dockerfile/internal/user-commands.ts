@@ -1,5 +1,6 @@
 /**
- * The users a stage's /etc/passwd holds, as far as the Dockerfile proves them: what the base
+ * What RUN commands do to the users of a stage's /etc/passwd. The users a stage holds, as far as
+ * the Dockerfile proves them, are: what the base
  * image is documented to define (`KNOWN_BASE_USERS`), then what `RUN` commands do to it
  * (`useradd`, `adduser` in its Debian and BusyBox forms, `usermod`, `userdel`, `deluser`, an
  * `echo`/`printf` of passwd lines into /etc/passwd), and what `COPY`/`ADD` put in its place.
@@ -21,217 +22,25 @@
  *   command, a `COPY` from the build context) leaves every name unknown.
  */
 import { SimpleCommand } from "./shell";
-
-/** What the analysis knows about one user name. */
-export interface UserEntry {
-  /** The uid, when proven. */
-  readonly uid?: number;
-  /** True when the user may have uid 0 (a root alias). */
-  readonly mayBeRoot: boolean;
-  /** True when the user surely exists with a non-zero uid (known or allocated by the tools). */
-  readonly proven: boolean;
-  /** True when the user surely does not exist (removed). */
-  readonly missing: boolean;
-  /** What defines it, to follow "the user "x", which ...": e.g. "RUN useradd at line 3 in stage #0 creates with uid 10001". */
-  readonly how: string;
-}
-
-/** The users of a stage's /etc/passwd as far as known. */
-export interface UserDatabase {
-  readonly entries: ReadonlyMap<string, UserEntry>;
-  /** True when a command may have made a name the analysis cannot read an alias of root. */
-  readonly unknownMayBeRoot?: boolean;
-  /**
-   * Why a name that is not in `entries` is not known (e.g. /etc/passwd was replaced by a file the
-   * analysis does not read); undefined when the only reason is that nothing defines it.
-   */
-  readonly unknownBecause?: string;
-}
-
-/** A database being built during a walk over a stage's instructions. */
-export interface MutableUserDatabase {
-  entries: Map<string, UserEntry>;
-  unknownMayBeRoot?: boolean;
-  unknownBecause?: string;
-}
-
-/** The largest valid uid (4294967295 is reserved as "no uid"). */
-export const MAX_UID = 4294967294;
-
-/** A uid as the tools read it: decimal digits, within range; undefined otherwise. */
-function parseUid(text: string): number | undefined {
-  if (!/^[0-9]+$/.test(text)) {
-    return undefined;
-  }
-  const uid = Number(text);
-  return Number.isSafeInteger(uid) && uid <= MAX_UID ? uid : undefined;
-}
-
-/** How a tool reads its options: which take an argument. */
-interface OptionSpec {
-  /** Short options (single letters) that take an argument. */
-  readonly shortWithArg: string;
-  /** Long options that take an argument (others are flags; `--name=value` always has one). */
-  readonly longWithArg: readonly string[];
-}
-
-interface ParsedOptions {
-  /** Options in order: short ones as their letter, long ones as `--name`; value null when unknown. */
-  readonly options: { readonly name: string; readonly value: string | null | undefined }[];
-  readonly positionals: (string | null)[];
-}
-
-/** Reads options the way getopt_long (and BusyBox's getopt32) does, with permutation. */
-function getopt(
-  words: readonly (string | null)[],
-  fdCandidates: ReadonlySet<number>,
-  offset: number,
-  spec: OptionSpec,
-): ParsedOptions {
-  const options: { name: string; value: string | null | undefined }[] = [];
-  const positionals: (string | null)[] = [];
-  let i = 0;
-  let rest = false;
-  while (i < words.length) {
-    const word = words[i];
-    const index = i + offset;
-    i++;
-    if (rest || word === null || word === "-" || !word.startsWith("-")) {
-      if (!fdCandidates.has(index)) {
-        positionals.push(word);
-      }
-      continue;
-    }
-    if (word === "--") {
-      rest = true;
-      continue;
-    }
-    if (word.startsWith("--")) {
-      const eq = word.indexOf("=");
-      if (eq >= 0) {
-        options.push({ name: word.slice(0, eq), value: word.slice(eq + 1) });
-      } else if (spec.longWithArg.includes(word.slice(2))) {
-        options.push({ name: word, value: i < words.length ? words[i] : undefined });
-        i++;
-      } else {
-        options.push({ name: word, value: undefined });
-      }
-      continue;
-    }
-    for (let k = 1; k < word.length; k++) {
-      const letter = word[k];
-      if (spec.shortWithArg.includes(letter)) {
-        if (k + 1 < word.length) {
-          options.push({ name: letter, value: word.slice(k + 1) });
-        } else {
-          options.push({ name: letter, value: i < words.length ? words[i] : undefined });
-          i++;
-        }
-        break;
-      }
-      options.push({ name: letter, value: undefined });
-    }
-  }
-  return { options, positionals };
-}
-
-function has(parsed: ParsedOptions, ...names: string[]): boolean {
-  return parsed.options.some((o) => names.includes(o.name));
-}
-
-/** The value of the last of the named options: a string, null (unknown), or undefined (absent). */
-function last(parsed: ParsedOptions, ...names: string[]): string | null | undefined {
-  let value: string | null | undefined;
-  for (const o of parsed.options) {
-    if (names.includes(o.name)) {
-      value = o.value === undefined ? null : o.value;
-    }
-  }
-  return value;
-}
-
-const USERADD: OptionSpec = {
-  shortWithArg: "bcdefgGkKpPRsuZ",
-  longWithArg: [
-    "base-dir",
-    "comment",
-    "home-dir",
-    "expiredate",
-    "inactive",
-    "gid",
-    "groups",
-    "skel",
-    "key",
-    "password",
-    "prefix",
-    "root",
-    "shell",
-    "uid",
-    "selinux-user",
-    "selinux-range",
-  ],
-};
-const USERMOD: OptionSpec = {
-  shortWithArg: "cdefgGlpPRsuvVwWZ",
-  longWithArg: [
-    "comment",
-    "home",
-    "expiredate",
-    "inactive",
-    "gid",
-    "groups",
-    "login",
-    "password",
-    "prefix",
-    "root",
-    "shell",
-    "uid",
-    "add-subuids",
-    "del-subuids",
-    "add-subgids",
-    "del-subgids",
-    "selinux-user",
-    "selinux-range",
-  ],
-};
-const USERDEL: OptionSpec = { shortWithArg: "PR", longWithArg: ["prefix", "root"] };
-/**
- * `adduser`: the BusyBox short options (`-h DIR -g GECOS -s SHELL -G GROUP -u UID -k SKEL`,
- * flags `-D -H -S`) and the Debian long options (`--uid ID`, `--home DIR`, ...).
- */
-const ADDUSER: OptionSpec = {
-  shortWithArg: "hgsGukc",
-  longWithArg: [
-    "home",
-    "shell",
-    "uid",
-    "firstuid",
-    "lastuid",
-    "ingroup",
-    "gid",
-    "firstgid",
-    "lastgid",
-    "gecos",
-    "comment",
-    "conf",
-    "key",
-    "stdoutmsglevel",
-    "stderrmsglevel",
-    "logmsglevel",
-  ],
-};
-const DELUSER: OptionSpec = { shortWithArg: "c", longWithArg: ["conf", "backup-to"] };
-/** Options of command prefixes that take an argument (`sudo -u USER cmd`, `nice -n 5 cmd`). */
-const PREFIX_COMMANDS: ReadonlyMap<string, string> = new Map([
-  ["sudo", "CDghprtUu"],
-  ["env", "CSu"],
-  ["exec", "a"],
-  ["command", ""],
-  ["busybox", ""],
-  ["nice", "n"],
-  ["nohup", ""],
-  ["time", "fo"],
-]);
+import {
+  MutableUserDatabase,
+  parseUid,
+  setEntry,
+  unknownWrite,
+  UserEntry,
+  withUid,
+} from "./user-database";
+import {
+  ADDUSER,
+  DELUSER,
+  getopt,
+  has,
+  last,
+  PREFIX_COMMANDS,
+  USERADD,
+  USERDEL,
+  USERMOD,
+} from "./user-tool-options";
 
 /** The tools that may write /etc/passwd when it is one of their arguments. */
 const PASSWD_WRITERS = new Set([
@@ -284,79 +93,6 @@ function commandWords(command: SimpleCommand): { words: (string | null)[]; offse
 function basename(path: string): string {
   const slash = path.lastIndexOf("/");
   return slash >= 0 ? path.slice(slash + 1) : path;
-}
-
-/** Combines what was known before a command that may not run with what it does if it runs. */
-function maybe(before: UserEntry | undefined, after: UserEntry): UserEntry {
-  const how =
-    `${after.how}, but that command may not run or may fail without failing the build ` +
-    "(it runs conditionally, negated, in a pipeline, in the background or in a list with ||)";
-  if (before === undefined) {
-    return { mayBeRoot: after.mayBeRoot, proven: false, missing: false, how };
-  }
-  return {
-    uid: before.uid === after.uid ? before.uid : undefined,
-    mayBeRoot: before.mayBeRoot || after.mayBeRoot,
-    proven: before.proven && after.proven,
-    missing: before.missing && after.missing,
-    how,
-  };
-}
-
-function set(db: MutableUserDatabase, certain: boolean, name: string, entry: UserEntry): void {
-  db.entries.set(name, certain ? entry : maybe(db.entries.get(name), entry));
-}
-
-/**
- * The entry for a uid given to a tool (`value`: the option's value, null when unknown). `action`
- * is what the command does ("RUN useradd at line 3 in stage #0 creates it"); `preposition` joins it
- * to the uid ("with", "to").
- */
-function withUid(
-  value: string | null | undefined,
-  nonUnique: boolean,
-  action: string,
-  allocated: UserEntry | undefined,
-  preposition = "with",
-): UserEntry | undefined {
-  if (value === undefined) {
-    return allocated;
-  }
-  const uid = value === null ? undefined : parseUid(value);
-  if (uid === undefined) {
-    return nonUnique
-      ? {
-          mayBeRoot: true,
-          proven: false,
-          missing: false,
-          how: `${action} ${preposition} a uid the analysis cannot resolve (${value === null ? "a variable without a known value" : JSON.stringify(value)}) and -o, which allows uid 0`,
-        }
-      : {
-          mayBeRoot: false,
-          proven: value === null,
-          missing: false,
-          how:
-            value === null
-              ? `${action} ${preposition} a uid the analysis cannot resolve (a variable without a known value), which is not 0: the tool refuses a uid in use without -o`
-              : `${action} ${preposition} ${JSON.stringify(value)}, which is not a valid uid (the command fails)`,
-        };
-  }
-  if (uid === 0) {
-    return {
-      uid: 0,
-      mayBeRoot: true,
-      proven: false,
-      missing: false,
-      how: `${action} ${preposition} uid 0, an alias of root`,
-    };
-  }
-  return {
-    uid,
-    mayBeRoot: false,
-    proven: true,
-    missing: false,
-    how: `${action} ${preposition} uid ${uid}`,
-  };
 }
 
 /** Lines of passwd format (`name:x:uid:gid:...`) in the arguments of `echo` / `printf`. */
@@ -415,7 +151,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
                 how: `${action} with a uid field that is not a valid uid`,
               }
             : withUid(String(line.uid), true, action, undefined)!;
-        set(db, certain, line.name, entry);
+        setEntry(db, certain, line.name, entry);
       }
       return;
     }
@@ -454,7 +190,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
         missing: false,
         how: `${action} without a uid option, so useradd allocates a free non-zero uid`,
       })!;
-      set(db, certain, name, entry);
+      setEntry(db, certain, name, entry);
       return;
     }
     case "adduser": {
@@ -487,7 +223,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
         missing: false,
         how: `${action} without a uid option, so adduser allocates a free non-zero uid`,
       })!;
-      set(db, certain, name, entry);
+      setEntry(db, certain, name, entry);
       return;
     }
     case "usermod": {
@@ -509,7 +245,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
       }
       if (login === undefined) {
         if (entry !== before && entry !== undefined) {
-          set(db, certain, name, entry);
+          setEntry(db, certain, name, entry);
         }
         return;
       }
@@ -532,8 +268,8 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
             missing: false,
             how: `RUN usermod ${where} renames it from ${JSON.stringify(name)}, whose uid is not known`,
           };
-      set(db, certain, login, renamed);
-      set(db, certain, name, {
+      setEntry(db, certain, login, renamed);
+      setEntry(db, certain, name, {
         mayBeRoot: false,
         proven: false,
         missing: true,
@@ -560,7 +296,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
       if (name === undefined) {
         return unknownName(db, tool, where, parsed.positionals, false);
       }
-      set(db, certain, name, {
+      setEntry(db, certain, name, {
         mayBeRoot: false,
         proven: false,
         missing: true,
@@ -612,32 +348,4 @@ function unknownName(
       (mayBeRoot ? ", maybe into an alias of root" : ""),
     mayBeRoot,
   );
-}
-
-/**
- * /etc/passwd changed in a way the analysis does not read: no name is known any more. With
- * `mayBeRoot`, the change may have made any name an alias of root.
- */
-export function unknownWrite(db: MutableUserDatabase, because: string, mayBeRoot = false): void {
-  db.entries.clear();
-  db.unknownBecause = because;
-  db.unknownMayBeRoot = (db.unknownMayBeRoot ?? false) || mayBeRoot;
-}
-
-/** An immutable copy of a database. */
-export function freeze(db: MutableUserDatabase): UserDatabase {
-  return {
-    entries: new Map(db.entries),
-    unknownBecause: db.unknownBecause,
-    unknownMayBeRoot: db.unknownMayBeRoot,
-  };
-}
-
-/** A mutable copy of a database. */
-export function thaw(db: UserDatabase): MutableUserDatabase {
-  return {
-    entries: new Map(db.entries),
-    unknownBecause: db.unknownBecause,
-    unknownMayBeRoot: db.unknownMayBeRoot,
-  };
 }

@@ -6,7 +6,7 @@ import { Annotations, App, TerraformStack } from "cdktf";
 import { Arg, DockerfileParser } from "dockerfile-ast";
 import { Construct } from "constructs";
 import { Dockerfile, DockerfileContent } from "../dockerfile/dockerfile";
-import { findStageByName } from "../dockerfile/internal/model";
+import { findStageByName } from "../dockerfile/internal/instructions";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
 import { C_IDENTIFIER, sanitizeName } from "../util/names";
 import {

@@ -1,9 +1,9 @@
 /**
- * What RUN commands do to the users of a stage's /etc/passwd. The users a stage holds, as far as
- * the Dockerfile proves them, are: what the base
- * image is documented to define (`KNOWN_BASE_USERS`), then what `RUN` commands do to it
- * (`useradd`, `adduser` in its Debian and BusyBox forms, `usermod`, `userdel`, `deluser`, an
- * `echo`/`printf` of passwd lines into /etc/passwd), and what `COPY`/`ADD` put in its place.
+ * What RUN commands do to the users of a stage's /etc/passwd. A stage's users, as far as the
+ * Dockerfile proves them, are what the base image is documented to define (`KNOWN_BASE_USERS`),
+ * then what `RUN` commands do to them (`useradd`, `adduser` in its Debian and BusyBox forms,
+ * `usermod`, `userdel`, `deluser`, an `echo`/`printf` of passwd lines into /etc/passwd), and what
+ * `COPY`/`ADD` put in their place (see `stage-users.ts`).
  *
  * Semantics the analysis relies on:
  * - `useradd -u N` / `--uid N` / `--uid=N` (shadow-utils), `adduser -u N` (BusyBox) and

@@ -22,7 +22,7 @@ import { workloadIdentity } from "../run-contract/service-account";
 import { validateTimeoutSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess } from "../run-contract/vpc-access";
-import { registerService } from "../security/internal/register";
+import { SecurityPosture } from "../security/security-posture";
 import { checkConstant, checkProps, isUnresolved, knownMap, ownerName } from "../util/check";
 import { nonEmptyMap } from "../util/maps";
 import { CloudRunServiceOptions } from "./cloud-run-service-options";
@@ -224,7 +224,15 @@ export class CloudRunService extends Construct {
       project: props.project,
       accountId: identity.accountId,
     });
-    registerService(this, props.allowUnauthenticated ?? false);
+    SecurityPosture.of(this)._addWorkload({
+      construct: this,
+      kind: "CloudRunService",
+      resource: this.resource,
+      image: this.image,
+      serviceAccountEmail: this.serviceAccountEmail,
+      dedicatedServiceAccount: this.serviceAccount !== undefined,
+      allowUnauthenticated: props.allowUnauthenticated === true,
+    });
   }
 
   /**

@@ -4,12 +4,13 @@ import { Annotations, Aspects, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
 import { invalidProp, isUnresolved, ownerName } from "../util/check";
+import { perStack } from "../util/singletons";
 import { StackModel, inspectStack } from "./internal/inspect";
 import { renderReport } from "./internal/report";
 import { evaluate, ruleLabel } from "./internal/rules";
 import { PostureFinding, PostureRule } from "./posture-rule";
+import { PostureWorkload } from "./workload";
 
-const POSTURE_KEY = Symbol.for("cdktf-cloud-run.SecurityPosture");
 const POSTURE_MARK = Symbol.for("cdktf-cloud-run.SecurityPosture.mark");
 const REPORT_FILE = "security-report.md";
 
@@ -79,17 +80,13 @@ export class SecurityPosture extends Construct {
         scope?.node?.path ?? scope,
       );
     }
-    const existing = (stack as unknown as { [POSTURE_KEY]?: SecurityPosture })[POSTURE_KEY];
-    if (existing !== undefined) {
-      return existing;
-    }
-    let id = "SecurityPosture";
-    for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
-      id = `SecurityPosture${n}`;
-    }
-    const posture = new SecurityPosture(stack, id);
-    Object.defineProperty(stack, POSTURE_KEY, { value: posture, enumerable: false });
-    return posture;
+    return perStack(stack, "SecurityPosture", () => {
+      let id = "SecurityPosture";
+      for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
+        id = `SecurityPosture${n}`;
+      }
+      return new SecurityPosture(stack, id);
+    });
   }
 
   /**
@@ -106,6 +103,7 @@ export class SecurityPosture extends Construct {
   private readonly owner: string;
   private readonly acknowledgements: Acknowledgement[] = [];
   private readonly warned = new Set<string>();
+  private readonly workloads = new Map<IConstruct, PostureWorkload>();
   /** Set when a synth starts (its aspects run before its validations and report). */
   private synthPass?: SynthPass;
 
@@ -199,7 +197,16 @@ export class SecurityPosture extends Construct {
    * Checks the stack now: every violation of a rule, acknowledged or not, in rule order.
    */
   public findings(): PostureFinding[] {
-    return this.check(inspectStack(this.stack)).map((c) => c.finding);
+    return this.check(inspectStack(this.stack, this.workloads)).map((c) => c.finding);
+  }
+
+  /**
+   * Registers a workload of the library (a `CloudRunService`), which the rules and the report
+   * then know as such: created public on purpose or not, its image, its own service account.
+   * @internal
+   */
+  public _addWorkload(workload: PostureWorkload): void {
+    this.workloads.set(workload.construct, workload);
   }
 
   /**
@@ -214,7 +221,7 @@ export class SecurityPosture extends Construct {
   }
 
   private checkNow(): CheckedModel {
-    const model = inspectStack(this.stack);
+    const model = inspectStack(this.stack, this.workloads);
     return { model, results: this.check(model) };
   }
 

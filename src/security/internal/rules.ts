@@ -5,12 +5,14 @@
  * @internal
  */
 import { IConstruct } from "constructs";
-import type { CloudRunService } from "../../cloud-run/cloud-run-service";
 import { FindingSeverity } from "../../dockerfile/types";
 import { PUBLIC_MEMBERS, isDefaultServiceAccount } from "../../iam/members";
 import { defineRule, Rule, RuleFinding, RuleSpec, runRules } from "../../util/rule";
 import { PostureRule } from "../posture-rule";
-import { Grant, RunResource, ServiceEntry, StackModel, targetsRun } from "./inspect";
+import { PostureWorkload, workloadName } from "../workload";
+import { Grant } from "./grants";
+import { StackModel, WorkloadEntry } from "./inspect";
+import { RunResource, targetsRun } from "./run-resources";
 
 /** What a posture rule reports. @internal */
 export interface ViolationDetails {
@@ -83,13 +85,9 @@ function quote(value: string | undefined): string {
   return value === undefined ? "(not set)" : JSON.stringify(value);
 }
 
-function serviceName(service: CloudRunService): string {
-  return `CloudRunService '${service.node.path}'`;
-}
-
 function runName(run: RunResource): string {
-  return run.service !== undefined
-    ? serviceName(run.service)
+  return run.workload !== undefined
+    ? workloadName(run.workload)
     : `${run.type} '${run.construct.node.path}'`;
 }
 
@@ -99,9 +97,9 @@ export const publicInvoker = postureRule({
   severity: FindingSeverity.ERROR,
   title: "Public access to a service only with `allowUnauthenticated: true`",
   check(model, found) {
-    const allowed = (service?: CloudRunService) =>
-      service !== undefined &&
-      model.services.some((s) => s.service === service && s.allowUnauthenticated);
+    const allowed = (workload?: PostureWorkload) =>
+      workload !== undefined &&
+      model.workloads.some((w) => w.workload === workload && w.allowUnauthenticated);
     for (const grant of model.grants) {
       if (grant.level !== "service") {
         continue;
@@ -111,7 +109,7 @@ export const publicInvoker = postureRule({
         continue;
       }
       const run = model.runResources.find((r) => targetsRun(grant.target, r));
-      const service = run?.service;
+      const service = run?.workload;
       const role = grant.role ?? "(a role only known at apply)";
       const who = publicMembers.join(" and ");
       if (allowed(service) && grant.role === INVOKER_ROLE) {
@@ -120,13 +118,13 @@ export const publicInvoker = postureRule({
       let what: string;
       let fix: string;
       if (allowed(service)) {
-        what = `grants ${role} to ${who} on ${serviceName(service!)}: allowUnauthenticated makes a service public with ${INVOKER_ROLE} only.`;
+        what = `grants ${role} to ${who} on ${workloadName(service!)}: allowUnauthenticated makes a service public with ${INVOKER_ROLE} only.`;
         fix = `grant public members nothing but ${INVOKER_ROLE}.`;
       } else {
         const on =
           run !== undefined
             ? service !== undefined
-              ? `${serviceName(service)}, which was not created with allowUnauthenticated: true`
+              ? `${workloadName(service)}, which was not created with allowUnauthenticated: true`
               : `${runName(run)}, which is not a CloudRunService created with allowUnauthenticated: true`
             : `the Cloud Run service ${quote(grant.target)}, which is not a CloudRunService created with allowUnauthenticated: true`;
         what = `grants ${role} to ${who} on ${on}, so anyone can call it.`;
@@ -140,17 +138,17 @@ export const publicInvoker = postureRule({
         subjects: [
           grant.construct,
           ...(run !== undefined ? [run.construct] : []),
-          ...(service ? [service] : []),
+          ...(service ? [service.construct] : []),
         ],
         what,
         fix,
       });
     }
     for (const run of model.runResources) {
-      if (run.invokerIamDisabled && !allowed(run.service)) {
+      if (run.invokerIamDisabled && !allowed(run.workload)) {
         found({
           construct: run.construct,
-          subjects: [run.construct, ...(run.service ? [run.service] : [])],
+          subjects: [run.construct, ...(run.workload ? [run.workload.construct] : [])],
           what: `sets invoker_iam_disabled = true on ${runName(run)}: the IAM invoker check is off, so anyone can call it.`,
           fix: `remove invoker_iam_disabled and grant ${INVOKER_ROLE} to specific principals, or use allowUnauthenticated: true to make the service public on purpose.`,
         });
@@ -180,15 +178,15 @@ export const privilegedServiceAccount = postureRule({
       if (!isPrivilegedRole(grant.role)) {
         continue;
       }
-      for (const entry of holders(model.services, grant)) {
+      for (const entry of holders(model.workloads, grant)) {
         const on =
           grant.target !== undefined
             ? `${level} ${quote(grant.target)}`
             : `the provider's ${level === "project" ? "project" : level}`;
         found({
           construct: grant.construct,
-          subjects: [grant.construct, entry.service],
-          what: `grants ${grant.role} on ${on} to the runtime service account of ${serviceName(entry.service)} (${entry.email ?? "its service account"}).`,
+          subjects: [grant.construct, entry.workload.construct],
+          what: `grants ${grant.role} on ${on} to the runtime service account of ${workloadName(entry.workload)} (${entry.email ?? "its service account"}).`,
           fix: "grant the service account only the roles it needs, on the resources it uses (e.g. roles/secretmanager.secretAccessor on one secret, roles/storage.objectViewer on one bucket); never basic (owner, editor, viewer), admin or impersonation roles.",
         });
       }
@@ -196,9 +194,9 @@ export const privilegedServiceAccount = postureRule({
   },
 });
 
-/** The library services whose runtime identity is among the grant's members. @internal */
-export function holders(services: ServiceEntry[], grant: Grant): ServiceEntry[] {
-  return services.filter((s) => s.identities.some((id) => grant.members.includes(id)));
+/** The library workloads whose runtime identity is among the grant's members. @internal */
+export function holders(workloads: WorkloadEntry[], grant: Grant): WorkloadEntry[] {
+  return workloads.filter((w) => w.identities.some((id) => grant.members.includes(id)));
 }
 
 /** SEC003: service account keys. @internal */
@@ -238,7 +236,7 @@ export const defaultServiceAccount = postureRule({
       if (what !== undefined) {
         found({
           construct: run.construct,
-          subjects: [run.construct, ...(run.service ? [run.service] : [])],
+          subjects: [run.construct, ...(run.workload ? [run.workload.construct] : [])],
           what,
           fix: "run the service as a dedicated service account with no project roles: CloudRunService creates one when serviceAccountEmail is omitted; for a hand-written service set template.service_account.",
         });
@@ -257,7 +255,7 @@ export const unprovenNonRootImage = postureRule({
     const fix =
       "build the image with ContainerImage or CloudRunApp (the Dockerfile analysis proves a non-root USER) and run its imageRef.";
     for (const run of model.runResources) {
-      const subjects = [run.construct, ...(run.service ? [run.service] : [])];
+      const subjects = [run.construct, ...(run.workload ? [run.workload.construct] : [])];
       if (run.containers.length === 0) {
         found({
           construct: run.construct,

@@ -1,5 +1,5 @@
-import type { ContainerImageProps } from "../image/container-image";
-import type { CloudRunAppProps } from "./cloud-run-app";
+import type { ContainerImageOptions } from "../image/container-image-options";
+import type { CloudRunAppProps } from "./cloud-run-app-props";
 import { deriveServiceName } from "../run-contract/metadata";
 import { isUnresolved } from "../util/check";
 
@@ -10,7 +10,7 @@ export function appImageProps(
   props: CloudRunAppProps,
   id: string,
   serviceName: string,
-): ContainerImageProps {
+): ContainerImageOptions {
   return {
     directory: props.directory,
     dockerfile: props.dockerfile,

@@ -1,66 +1,15 @@
 import { Construct } from "constructs";
-import type { Dockerfile } from "../dockerfile/dockerfile";
+import { CloudRunService } from "../cloud-run/cloud-run-service";
+import { CloudRunServiceOptions } from "../cloud-run/cloud-run-service-options";
 import { ContainerImage } from "../image/container-image";
 import { DockerRepository } from "../image/docker-repository";
-import { localTwin } from "../local/app-twin";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
-import { LocationKind, warnUnknownLocation } from "../util/gcp-regions";
-import { invalidProp, ownerName } from "../util/check";
-import { CloudRunService } from "./cloud-run-service";
-import { CloudRunServiceOptions } from "./cloud-run-service-options";
-import { appImageProps } from "./app-image";
 import { resolveServiceName } from "../run-contract/metadata";
-import { validateRegion } from "../run-contract/region";
-
-/**
- * Properties of a {@link CloudRunApp}: the service settings plus what to build.
- */
-export interface CloudRunAppProps extends CloudRunServiceOptions {
-  /** The build context: a directory with the Dockerfile. */
-  readonly directory: string;
-
-  /**
-   * The Dockerfile, relative to `directory`. Exclusive with `generatedDockerfile`.
-   * @default "Dockerfile"
-   */
-  readonly dockerfile?: string;
-
-  /**
-   * A generated Dockerfile, e.g. `Dockerfile.rustCargoChef()`. Exclusive with `dockerfile`.
-   * @default - the Dockerfile in `directory`
-   */
-  readonly generatedDockerfile?: Dockerfile;
-
-  /**
-   * Build arguments (`--build-arg`).
-   * @default - none
-   */
-  readonly buildArgs?: { [key: string]: string };
-
-  /**
-   * The stage to build (`--target`); it is the stage that runs.
-   * @default - the last stage
-   */
-  readonly target?: string;
-
-  /**
-   * The image name in the repository.
-   * @default - the service name
-   */
-  readonly imageName?: string;
-
-  /**
-   * The build platform. Cloud Run runs `linux/amd64` only.
-   * @default "linux/amd64"
-   */
-  readonly platform?: string;
-
-  /**
-   * The repository to push to; pass one to share it between apps.
-   * @default - a repository is created for this app in `region`
-   */
-  readonly repository?: DockerRepository;
-}
+import { checkRegion } from "../run-contract/region";
+import { checkProps, ownerName } from "../util/check";
+import { appImageProps } from "./app-image";
+import { CloudRunAppProps } from "./cloud-run-app-props";
+import { localTwin } from "./local-twin";
 
 /**
  * The one-liner: an Artifact Registry repository (created, or the one given), an image built
@@ -111,12 +60,9 @@ export class CloudRunApp extends Construct {
   constructor(scope: Construct, id: string, props: CloudRunAppProps) {
     super(scope, id);
     const owner = ownerName("CloudRunApp", this.node.path);
-    if (props === undefined || props === null || typeof props !== "object") {
-      throw invalidProp(owner, "props", "are required: { directory, region, ... }", props);
-    }
-    validateRegion(owner, props.region);
+    checkProps(owner, props, "{ directory, region, ... }");
     // Reported once, here, for the repository and the service created in the same region.
-    warnUnknownLocation(this, owner, "region", props.region, LocationKind.CLOUD_RUN);
+    checkRegion(this, owner, props.region);
     const serviceName = resolveServiceName(owner, id, props.serviceName ?? undefined);
 
     this.repository =

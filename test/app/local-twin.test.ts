@@ -1,7 +1,7 @@
 import * as path from "path";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { App, Lazy, Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
-import { CloudRunApp, CloudRunAppProps } from "../../src/cloud-run/cloud-run-app";
+import { CloudRunApp, CloudRunAppProps } from "../../src";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { LocalService } from "../../src/local/local-service";
 import { warnings } from "../support/annotations";

@@ -5,12 +5,12 @@
  */
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { appImageProps } from "../cloud-run/app-image";
-import type { CloudRunAppProps } from "../cloud-run/cloud-run-app";
-import { resolveServiceName } from "../run-contract/metadata";
 import { ContainerImage } from "../image/container-image";
-import { invalidProp, knownMap, ownerName } from "../util/check";
-import { LocalService, LocalServiceOptions } from "./local-service";
+import { LocalService, LocalServiceOptions } from "../local/local-service";
+import { resolveServiceName } from "../run-contract/metadata";
+import { checkProps, invalidProp, knownMap, ownerName } from "../util/check";
+import { appImageProps } from "./app-image";
+import type { CloudRunAppProps } from "./cloud-run-app-props";
 
 /**
  * Builds a local-only image from the app's build settings (same directory, Dockerfile, build
@@ -31,9 +31,7 @@ export function localTwin(
 ): LocalService {
   const group = new Construct(scope, id);
   const owner = ownerName("CloudRunApp", group.node.path);
-  if (props === undefined || props === null || typeof props !== "object") {
-    throw invalidProp(owner, "props", "are required: the CloudRunApp's props", props);
-  }
+  checkProps(owner, props, "the CloudRunApp's props");
   // null, from JavaScript callers, means "no options", like undefined.
   const options: LocalServiceOptions = localOptions ?? {};
   if (typeof options !== "object") {

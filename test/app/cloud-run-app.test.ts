@@ -1,9 +1,16 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { CloudRunApp } from "../../src/cloud-run/cloud-run-app";
+import { CloudRunApp } from "../../src";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
 import { DockerRepository } from "../../src/image/docker-repository";
-import { NONROOT_CONTEXT, REGION, ROOT_CONTEXT, only, resources, synth } from "./helpers";
+import {
+  NONROOT_CONTEXT,
+  REGION,
+  ROOT_CONTEXT,
+  only,
+  resources,
+  synth,
+} from "../cloud-run/helpers";
 import * as path from "path";
 
 const MULTISTAGE_CONTEXT = path.join(__dirname, "..", "fixtures", "cloud-run-multistage");

@@ -5,6 +5,7 @@ import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
 import { Annotations, App, TerraformStack } from "cdktf";
 import { Arg, DockerfileParser } from "dockerfile-ast";
 import { Construct } from "constructs";
+import { DockerfileAnalyses } from "../dockerfile/analysis-cache";
 import { Dockerfile, DockerfileContent } from "../dockerfile/dockerfile";
 import { findStageByName } from "../dockerfile/internal/instructions";
 import { DockerfileParseOptions, FindingSeverity, RuntimeUser } from "../dockerfile/types";
@@ -20,10 +21,11 @@ import {
 import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
 import { ContainerImageOptions } from "./container-image-options";
-import { ContextFingerprint } from "./fingerprint";
+import { ContextFingerprint, FingerprintSession } from "./fingerprint";
 import { checkImageName } from "./names";
 import { StagedDockerfiles } from "./staged-dockerfiles";
 import { SecurityPosture } from "../security/security-posture";
+import { perApp, perStack } from "../util/singletons";
 
 /**
  * Properties of a {@link ContainerImage}: what to build, and where to push it.
@@ -145,7 +147,8 @@ export class ContainerImage extends Construct {
       checkPlainString(owner, "target", target);
     }
 
-    // The Dockerfile: a file in the context, or a generated one.
+    // The Dockerfile: a file in the context, or a generated one, analysed once per app.
+    const analyses = perApp(this, "DockerfileAnalyses", () => new DockerfileAnalyses());
     let dockerfilePath: string | undefined;
     let dockerfileContent: DockerfileContent | undefined;
     let base: Dockerfile;
@@ -160,7 +163,7 @@ export class ContainerImage extends Construct {
       }
       const generated = generatedDockerfile;
       base = analyse(owner, () =>
-        generated.withOptions({ buildArgs, displayName: generated.displayName }),
+        generated._withOptions({ buildArgs, displayName: generated.displayName }, analyses),
       );
     } else {
       const given = props.dockerfile ?? undefined;
@@ -170,7 +173,7 @@ export class ContainerImage extends Construct {
       const displayName = displayPath(absolute);
       const read = analyse(owner, () => {
         try {
-          return Dockerfile._readFile(absolute, { buildArgs, displayName });
+          return Dockerfile._readFile(absolute, { buildArgs, displayName }, analyses);
         } catch (error) {
           throw isFile(absolute) ? error : missingDockerfile(owner, props.directory, given);
         }
@@ -178,7 +181,8 @@ export class ContainerImage extends Construct {
       base = read.dockerfile;
       dockerfileContent = read.content;
     }
-    this.dockerfile = target === undefined ? base : withTarget(owner, base, buildArgs, target);
+    this.dockerfile =
+      target === undefined ? base : withTarget(owner, base, buildArgs, target, analyses);
     this.dockerfile.assertNonRoot(owner);
     this.runtimeUser = this.dockerfile.runtimeUser;
     // Info findings (e.g. "pin base images by digest") stay in `dockerfile.findings`: printed on
@@ -195,18 +199,21 @@ export class ContainerImage extends Construct {
       }
     }
 
-    const fingerprint = ContextFingerprint.compute({
-      directory,
-      dockerfilePath,
-      dockerfileContent,
-      dockerfileText: this.dockerfile.render(),
-      buildArgs,
-      target: target,
-      platform,
-      imageName: this.imageName,
-      owner,
-      directoryProp: props.directory,
-    });
+    const fingerprint = ContextFingerprint.compute(
+      {
+        directory,
+        dockerfilePath,
+        dockerfileContent,
+        dockerfileText: this.dockerfile.render(),
+        buildArgs,
+        target: target,
+        platform,
+        imageName: this.imageName,
+        owner,
+        directoryProp: props.directory,
+      },
+      perApp(this, "FingerprintSession", () => new FingerprintSession()),
+    );
     this.tag = fingerprint.tag;
     this.warnUnusedBuildArgs(owner, buildArgs);
     if (fingerprint.externalSymlinks.length > 0) {
@@ -306,11 +313,7 @@ export class ContainerImage extends Construct {
    * build args, target, platform): two builds and two pushes of one image.
    */
   private warnIdenticalBuild(owner: string, stack: TerraformStack, buildDigest: string): void {
-    let builds = buildsByStack.get(stack);
-    if (builds === undefined) {
-      builds = new Map();
-      buildsByStack.set(stack, builds);
-    }
+    const builds = perStack(stack, "ImageBuilds", () => new Map<string, ContainerImage>());
     const earlier = builds.get(buildDigest);
     if (earlier === undefined) {
       builds.set(buildDigest, this);
@@ -345,9 +348,6 @@ export class ContainerImage extends Construct {
     );
   }
 }
-
-/** The first image of each build digest, per stack. */
-const buildsByStack = new WeakMap<TerraformStack, Map<string, ContainerImage>>();
 
 /**
  * Build args Docker accepts without an `ARG`: the predefined proxy args
@@ -540,6 +540,7 @@ function withTarget(
   base: Dockerfile,
   buildArgs: { [key: string]: string } | undefined,
   target: string,
+  analyses: DockerfileAnalyses,
 ): Dockerfile {
   if (findStageByName(base.stages, target) === undefined) {
     const names = [
@@ -558,7 +559,7 @@ function withTarget(
     target,
     displayName: base.displayName,
   };
-  return analyse(owner, () => base.withOptions(options));
+  return analyse(owner, () => base._withOptions(options, analyses));
 }
 
 function relativePath(owner: string, from: string, to: string): string {

@@ -17,6 +17,7 @@ import { Annotations } from "cdktf";
 import { IConstruct } from "constructs";
 import { nearest } from "./edit-distance";
 import { isUnresolved } from "./check";
+import { perApp } from "./singletons";
 
 const REGION_PATTERN = /^[a-z]+(-[a-z]+)+[0-9]{1,2}$/;
 
@@ -156,9 +157,6 @@ export function unknownLocationWarning(
   );
 }
 
-/** The locations already reported, per construct. */
-const reported = new WeakMap<IConstruct, Set<string>>();
-
 /**
  * Adds a synth warning to `scope` when `value` is well formed but not a known location of
  * `kind`. A location already reported by `scope` or one of its ancestors (e.g. a `CloudRunApp`
@@ -176,6 +174,8 @@ export function warnUnknownLocation(
   if (message === undefined) {
     return;
   }
+  // The locations already reported, per construct of the app.
+  const reported = perApp(scope, "ReportedLocations", () => new WeakMap<IConstruct, Set<string>>());
   if (scope.node.scopes.some((s) => reported.get(s)?.has(value) === true)) {
     return;
   }

@@ -8,10 +8,9 @@ import { DockerfileParser, Dockerfile as DockerfileAst } from "dockerfile-ast";
 export interface ParsedText {
   readonly text: string;
   readonly ast: DockerfileAst;
+  /** What rules computed from the text alone (e.g. dockerfile-utils' diagnostics), on first use. */
+  readonly memo: { [rule: string]: unknown };
 }
-
-const MAX_CACHED_TEXTS = 32;
-const parsedTexts = new Map<string, ParsedText>();
 
 /** Error thrown for input that is not a usable Dockerfile; its message is complete. */
 export class DockerfileInputError extends Error {}
@@ -21,17 +20,8 @@ export function looksBinary(text: string): boolean {
   return text.includes("\u0000");
 }
 
-/**
- * Parses a Dockerfile text with dockerfile-ast, reusing the syntax tree of a text parsed recently
- * (the tree is never modified after parsing).
- */
+/** Parses a Dockerfile text with dockerfile-ast (the tree is never modified after parsing). */
 export function parseText(text: string, displayName: string): ParsedText {
-  const cached = parsedTexts.get(text);
-  if (cached) {
-    parsedTexts.delete(text);
-    parsedTexts.set(text, cached);
-    return cached;
-  }
   if (text.trim().length === 0) {
     throw new DockerfileInputError(
       `${displayName}: the Dockerfile is empty; it needs at least one FROM instruction.`,
@@ -55,13 +45,5 @@ export function parseText(text: string, displayName: string): ParsedText {
       `${displayName}: no FROM instruction found; a Dockerfile needs at least one FROM instruction.`,
     );
   }
-  const parsed: ParsedText = { text, ast };
-  parsedTexts.set(text, parsed);
-  if (parsedTexts.size > MAX_CACHED_TEXTS) {
-    const oldest = parsedTexts.keys().next().value;
-    if (oldest !== undefined) {
-      parsedTexts.delete(oldest);
-    }
-  }
-  return parsed;
+  return { text, ast, memo: {} };
 }

@@ -2,9 +2,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack } from "cdktf";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct } from "constructs";
 import { perStack } from "../util/singletons";
+import { afterStackSynthesis } from "../util/stack-synthesis";
 
 const ID = "cdktf-cloud-run-dockerfiles";
 /** The folder of the stack's working directory the Dockerfiles are written to. */
@@ -42,19 +42,13 @@ export class StagedDockerfiles extends Construct {
 
   private constructor(stack: TerraformStack, id: string) {
     super(stack, id);
-    addCustomSynthesis(this, {
-      onSynthesize: (session) => {
-        const directory = path.join(
-          session.outdir,
-          session.manifest.forStack(stack).workingDirectory,
-          ...FOLDER.split("/"),
-        );
-        fs.rmSync(directory, { recursive: true, force: true });
-        for (const [hash, text] of this.texts) {
-          fs.mkdirSync(path.join(directory, hash), { recursive: true });
-          fs.writeFileSync(path.join(directory, hash, "Dockerfile"), text);
-        }
-      },
+    afterStackSynthesis(stack, (_session, stackDirectory) => {
+      const directory = path.join(stackDirectory, ...FOLDER.split("/"));
+      fs.rmSync(directory, { recursive: true, force: true });
+      for (const [hash, text] of this.texts) {
+        fs.mkdirSync(path.join(directory, hash), { recursive: true });
+        fs.writeFileSync(path.join(directory, hash, "Dockerfile"), text);
+      }
     });
   }
 

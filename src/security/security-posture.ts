@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Annotations, Aspects, TerraformStack } from "cdktf";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
 import { invalidProp, isUnresolved, ownerName } from "../util/check";
 import { perStack } from "../util/singletons";
+import { afterStackSynthesis } from "../util/stack-synthesis";
 import { StackModel, inspectStack } from "./internal/inspect";
 import { renderReport } from "./internal/report";
 import { evaluate, ruleLabel } from "./internal/rules";
@@ -113,7 +113,7 @@ export class SecurityPosture extends Construct {
     this.stack = stack;
     this.owner = ownerName("SecurityPosture", stack.node.path);
     stack.node.addValidation({ validate: () => this.validate() });
-    // A synth runs the aspects, then the validations, then the custom synthesis: the model the
+    // A synth runs the aspects, then the validations, then writes the files: the model the
     // validation computed is reused by the report when no construct was added in between.
     Aspects.of(this).add({
       visit: (node) => {
@@ -122,28 +122,22 @@ export class SecurityPosture extends Construct {
         }
       },
     });
-    addCustomSynthesis(this, {
-      onSynthesize: (session) => {
-        const pass = this.synthPass;
-        this.synthPass = undefined;
-        const reusable =
-          pass?.checked !== undefined &&
-          pass.size === this.stack.node.findAll().length &&
-          pass.acknowledgements === this.acknowledgements.length;
-        const checked = reusable && pass.checked !== undefined ? pass.checked : this.checkNow();
-        const directory = path.join(
-          session.outdir,
-          session.manifest.forStack(stack).workingDirectory,
-        );
-        fs.mkdirSync(directory, { recursive: true });
-        fs.writeFileSync(
-          path.join(directory, REPORT_FILE),
-          renderReport(
-            checked.model,
-            checked.results.map((c) => c.finding),
-          ),
-        );
-      },
+    afterStackSynthesis(stack, (_session, directory) => {
+      const pass = this.synthPass;
+      this.synthPass = undefined;
+      const reusable =
+        pass?.checked !== undefined &&
+        pass.size === this.stack.node.findAll().length &&
+        pass.acknowledgements === this.acknowledgements.length;
+      const checked = reusable && pass.checked !== undefined ? pass.checked : this.checkNow();
+      fs.mkdirSync(directory, { recursive: true });
+      fs.writeFileSync(
+        path.join(directory, REPORT_FILE),
+        renderReport(
+          checked.model,
+          checked.results.map((c) => c.finding),
+        ),
+      );
     });
   }
 

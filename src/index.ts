@@ -7,6 +7,7 @@ export * from "./run-contract/execution-environment";
 export * from "./run-contract/vpc-access";
 export * from "./run-contract/secrets";
 export * from "./run-contract/probe";
+export * from "./image/repository-attributes";
 export * from "./image/docker-repository";
 export * from "./image/container-image-options";
 export * from "./image/container-image";

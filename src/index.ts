@@ -1,21 +1,28 @@
 export * from "./dockerfile/types";
 export * from "./dockerfile/dockerfile";
-export * from "./dockerfile/generator-options";
+export type * from "./dockerfile/generator-options";
 export * from "./dockerfile/rule-ids";
 export * from "./run-contract/ingress";
-export * from "./run-contract/execution-environment";
-export * from "./run-contract/vpc-access";
-export * from "./run-contract/secrets";
-export * from "./run-contract/probe";
-export * from "./image/repository-attributes";
+export { ExecutionEnvironment } from "./run-contract/execution-environment";
+export { VpcEgress } from "./run-contract/vpc-access";
+export type { VpcAccess } from "./run-contract/vpc-access";
+export type { SecretReference } from "./run-contract/secrets";
+export { Probe, ProbeType } from "./run-contract/probe";
+export type {
+  GrpcProbeOptions,
+  HttpProbeOptions,
+  ProbeTiming,
+  TcpProbeOptions,
+} from "./run-contract/probe";
+export type * from "./image/repository-attributes";
 export * from "./image/docker-repository";
-export * from "./image/container-image-options";
+export type * from "./image/container-image-options";
 export * from "./image/container-image";
-export * from "./cloud-run/cloud-run-service-options";
+export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
-export * from "./app/cloud-run-app-props";
+export type * from "./app/cloud-run-app-props";
 export * from "./app/cloud-run-app";
 export * from "./security/posture-rule";
 export * from "./security/security-posture";

@@ -9,7 +9,6 @@ import { checkRegion } from "../run-contract/region";
 import { checkProps, ownerName } from "../util/check";
 import { appImageProps } from "./app-image";
 import { CloudRunAppProps } from "./cloud-run-app-props";
-import { localTwin } from "./local-twin";
 
 /**
  * The one-liner: an Artifact Registry repository (created, or the one given), an image built
@@ -54,6 +53,8 @@ export class CloudRunApp extends Construct {
     props: CloudRunAppProps,
     options?: LocalServiceOptions,
   ): LocalService {
+    // Loaded on first use: most programs deploy and never build the local twin.
+    const { localTwin } = require("./local-twin") as typeof import("./local-twin");
     return localTwin(scope, id, props, options);
   }
 

@@ -29,7 +29,8 @@ import { warnIdenticalBuild, warnUnusedBuildArgs } from "./build-warnings";
 import { ContainerImageOptions } from "./container-image-options";
 import { dockerProviderFor } from "./docker-provider";
 import { DockerRepository } from "./docker-repository";
-import { ContextFingerprint, FingerprintSession } from "./fingerprint";
+import { ContextFingerprint } from "./fingerprint";
+import { FingerprintSession } from "./fingerprint-options";
 import { checkImageName } from "./names";
 import { StagedDockerfiles } from "./staged-dockerfiles";
 

@@ -6,17 +6,12 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { preparePrivateDirectory, userTemporaryDirectory } from "../util/private-directory";
-import type { FingerprintOptions } from "./fingerprint-options";
+import { errorCode } from "../util/error-code";
+import { digestCacheEnabled, FingerprintOptions, MIN_CACHED_SIZE } from "./fingerprint-options";
 
-const CACHE_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE";
 const CACHE_DIR_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR";
 const CACHE_FORMAT = "cdktf-cloud-run/digest-cache/v1";
 const DEFAULT_TRUST_MARGIN_MS = 2000;
-/**
- * Smaller files are always read: reading them costs about as much as checking a cache entry,
- * and a context of only small files then never needs a cache file.
- */
-export const MIN_CACHED_SIZE = 16 * 1024;
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
 const NS_PER_MS = BigInt(1000000);
 
@@ -54,19 +49,13 @@ interface CacheEntry {
  * - Off with `CDKTF_CLOUD_RUN_FINGERPRINT_CACHE=0` (or `false`, `off`, `no`).
  */
 export class DigestCache {
-  /** False when the cache is turned off (by the option or the environment). */
-  public static enabled(options: FingerprintOptions): boolean {
-    const env = (process.env[CACHE_ENV] ?? "").trim().toLowerCase();
-    return options.cache !== false && !["0", "false", "off", "no"].includes(env);
-  }
-
   /** The cache for a context, or undefined when it is turned off or cannot be used safely. */
   public static open(
     root: string,
     options: FingerprintOptions,
     checkedDirectories: Map<string, boolean>,
   ): DigestCache | undefined {
-    if (!DigestCache.enabled(options)) {
+    if (!digestCacheEnabled(options)) {
       return undefined;
     }
     const directory =
@@ -232,13 +221,4 @@ function statKey(stat: fs.BigIntStats): string {
 
 function defaultCacheDirectory(): string {
   return userTemporaryDirectory("cdktf-cloud-run-fingerprints");
-}
-
-/** The `code` of a Node.js system error. @internal */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error === "object" && error !== null && "code" in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === "string" ? code : undefined;
-  }
-  return undefined;
 }

@@ -76,3 +76,40 @@ export interface FingerprintResult {
   /** Number of regular files whose digest came from the cache instead of being read. */
   readonly cachedFileCount: number;
 }
+
+const CACHE_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE";
+
+/**
+ * Smaller files are always read: reading them costs about as much as checking a cache entry,
+ * and a context of only small files then never needs a cache file (nor loads the cache).
+ * @internal
+ */
+export const MIN_CACHED_SIZE = 16 * 1024;
+
+/**
+ * False when the digest cache is turned off (by the option or the environment).
+ * @internal
+ */
+export function digestCacheEnabled(options: FingerprintOptions): boolean {
+  const env = (process.env[CACHE_ENV] ?? "").trim().toLowerCase();
+  return options.cache !== false && !["0", "false", "off", "no"].includes(env);
+}
+
+/** The size of the read buffer: files are read in chunks of 1 MiB. @internal */
+export const FINGERPRINT_CHUNK_SIZE = 1024 * 1024;
+
+/**
+ * What the fingerprints of one app share: one read buffer (the walk is synchronous) and the
+ * digest-cache directories already checked, with whether they can be used.
+ * @internal
+ */
+export class FingerprintSession {
+  public readonly checkedCacheDirectories = new Map<string, boolean>();
+  private readBuffer?: Buffer;
+
+  /** The read buffer, allocated on first use. */
+  public get buffer(): Buffer {
+    this.readBuffer ??= Buffer.allocUnsafe(FINGERPRINT_CHUNK_SIZE);
+    return this.readBuffer;
+  }
+}

@@ -1,28 +1,20 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { DigestCache, errorCode, MIN_CACHED_SIZE } from "./digest-cache";
-import { Dockerignore } from "./dockerignore";
-import { FingerprintOptions, FingerprintResult } from "./fingerprint-options";
+import { errorCode } from "../util/error-code";
+import type { DigestCache } from "./digest-cache";
+import type { Dockerignore } from "./dockerignore";
+import {
+  digestCacheEnabled,
+  FINGERPRINT_CHUNK_SIZE,
+  FingerprintOptions,
+  FingerprintResult,
+  FingerprintSession,
+  MIN_CACHED_SIZE,
+} from "./fingerprint-options";
 
-const CHUNK_SIZE = 1024 * 1024;
+const CHUNK_SIZE = FINGERPRINT_CHUNK_SIZE;
 const FORMAT_VERSION = "cdktf-cloud-run/context-fingerprint/v1";
-
-/**
- * What the fingerprints of one app share: one read buffer (the walk is synchronous) and the
- * digest-cache directories already checked, with whether they can be used.
- * @internal
- */
-export class FingerprintSession {
-  public readonly checkedCacheDirectories = new Map<string, boolean>();
-  private readBuffer?: Buffer;
-
-  /** The read buffer, allocated on first use. */
-  public get buffer(): Buffer {
-    this.readBuffer ??= Buffer.allocUnsafe(CHUNK_SIZE);
-    return this.readBuffer;
-  }
-}
 
 /**
  * Content fingerprint of a Docker build context.
@@ -75,23 +67,6 @@ export class ContextFingerprint {
     return new ContextFingerprint(options, session).run();
   }
 
-  /**
-   * Splits a `.dockerignore` text into its negated (`!`) patterns, cleaned the way Docker
-   * cleans them.
-   */
-  public static reincludePatterns(dockerignoreText: string): string[][] {
-    return Dockerignore.reincludePatterns(dockerignoreText);
-  }
-
-  /**
-   * True when a path strictly below the directory `dir` (POSIX segments) could match the
-   * pattern `pattern` (POSIX segments). Conservative: `**` anywhere in the part of the
-   * pattern that is compared means "could".
-   */
-  public static couldMatchBelow(pattern: string[], dir: string[]): boolean {
-    return Dockerignore.couldMatchBelow(pattern, dir);
-  }
-
   private readonly root: string;
   private readonly hash = crypto.createHash("sha256");
   private readonly buffer: Buffer;
@@ -115,7 +90,7 @@ export class ContextFingerprint {
   ) {
     this.root = path.resolve(options.directory);
     this.buffer = session.buffer;
-    this.cacheWanted = DigestCache.enabled(options);
+    this.cacheWanted = digestCacheEnabled(options);
     this.forced = new Set([".dockerignore"]);
     if (options.dockerfilePath !== undefined) {
       this.forced.add(options.dockerfilePath);
@@ -187,7 +162,7 @@ export class ContextFingerprint {
       }
       throw this.readError(".dockerignore", error);
     }
-    this.dockerignore = Dockerignore.parse(
+    this.dockerignore = loadDockerignore().Dockerignore.parse(
       text,
       (pattern, line, reason) =>
         new Error(
@@ -349,7 +324,11 @@ export class ContextFingerprint {
   private openCache(): DigestCache | undefined {
     if (!this.cacheOpened) {
       this.cacheOpened = true;
-      this.cache = DigestCache.open(this.root, this.options, this.session.checkedCacheDirectories);
+      this.cache = loadDigestCache().DigestCache.open(
+        this.root,
+        this.options,
+        this.session.checkedCacheDirectories,
+      );
     }
     return this.cache;
   }
@@ -398,4 +377,19 @@ export class ContextFingerprint {
 /** Compares two strings by the bytes of their UTF-8 encoding. */
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/**
+ * The `.dockerignore` matcher, loaded for the first context that has a `.dockerignore`.
+ */
+function loadDockerignore(): typeof import("./dockerignore") {
+  return require("./dockerignore");
+}
+
+/**
+ * The digest cache, loaded for the first file large enough to be cached (see `MIN_CACHED_SIZE`):
+ * a context of small files never needs it.
+ */
+function loadDigestCache(): typeof import("./digest-cache") {
+  return require("./digest-cache");
 }

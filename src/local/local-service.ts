@@ -8,15 +8,7 @@ import { validatePort } from "../run-contract/ports";
 import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
 import { checkConstant, invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
-import {
-  addressesOverlap,
-  dockerLimits,
-  isUnspecifiedAddress,
-  isValidContainerName,
-  normalizeHostAddress,
-  urlHost,
-  validateContainerName,
-} from "./docker-settings";
+import type { DockerLimits } from "./docker-settings";
 import { RestartPolicy } from "./restart-policy";
 
 /**
@@ -189,26 +181,30 @@ export class LocalService extends Construct {
     this.serviceName = serviceName;
     this.revision = `${serviceName}-local-${props.image.tag.slice(0, 8)}`;
     this.containerName = props.containerName ?? defaultContainerName(serviceName);
-    validateContainerName(owner, this.containerName);
+    const settings = loadDockerSettings();
+    settings.validateContainerName(owner, this.containerName);
 
     // --- network
     this.port = props.port ?? DEFAULTS.port;
     validatePort(owner, "port", this.port);
     this.hostPort = props.hostPort ?? this.port;
     validatePort(owner, "hostPort", this.hostPort);
-    this.hostAddress = normalizeHostAddress(owner, props.hostAddress ?? DEFAULT_HOST_ADDRESS);
-    if (!isUnresolved(this.hostAddress) && isUnspecifiedAddress(this.hostAddress)) {
+    this.hostAddress = settings.normalizeHostAddress(
+      owner,
+      props.hostAddress ?? DEFAULT_HOST_ADDRESS,
+    );
+    if (!isUnresolved(this.hostAddress) && settings.isUnspecifiedAddress(this.hostAddress)) {
       Annotations.of(this).addWarning(
         `${owner}: hostAddress ${JSON.stringify(this.hostAddress)} publishes port ${this.hostPort} on every ` +
           "network interface: other machines can reach the service. Use 127.0.0.1 (the default) to keep it local.",
       );
     }
-    this.url = `http://${urlHost(this.hostAddress)}:${numberText(this.hostPort)}`;
+    this.url = `http://${settings.urlHost(this.hostAddress)}:${numberText(this.hostPort)}`;
 
     // --- limits, with Cloud Run's rules
     const cpu = props.cpu ?? DEFAULTS.cpu;
     const memory = props.memory ?? DEFAULTS.memory;
-    const limits = dockerLimits(owner, cpu, memory);
+    const limits: DockerLimits = settings.dockerLimits(owner, cpu, memory);
 
     // --- environment (validated before anything is created)
     for (const [name, value] of Object.entries(knownMap(owner, "environment", props.environment))) {
@@ -289,7 +285,7 @@ export class LocalService extends Construct {
         isUnresolved(other.hostPort) ||
         isUnresolved(other.hostAddress) ||
         other.hostPort !== this.hostPort ||
-        !addressesOverlap(this.hostAddress, other.hostAddress)
+        !loadDockerSettings().addressesOverlap(this.hostAddress, other.hostAddress)
       ) {
         continue;
       }
@@ -327,7 +323,7 @@ function loadContainerModule(): typeof import("@cdktf/provider-docker/lib/contai
  * characters), else `<service name>-local`.
  */
 function defaultContainerName(serviceName: string): string {
-  return isUnresolved(serviceName) || isValidContainerName(serviceName)
+  return isUnresolved(serviceName) || loadDockerSettings().isValidContainerName(serviceName)
     ? serviceName
     : `${serviceName}-local`;
 }
@@ -335,4 +331,12 @@ function defaultContainerName(serviceName: string): string {
 /** A number as text: plain digits, or a token string when only known at apply. */
 function numberText(value: number): string {
   return isUnresolved(value) ? Token.asString(value) : String(value);
+}
+
+/**
+ * Cloud Run's settings in Docker's terms (and Node's `net`), loaded with the first
+ * `LocalService`: programs that only deploy to Cloud Run never need them.
+ */
+function loadDockerSettings(): typeof import("./docker-settings") {
+  return require("./docker-settings");
 }

@@ -15,7 +15,6 @@
  */
 import { Annotations } from "cdktf";
 import { IConstruct } from "constructs";
-import { nearest } from "./edit-distance";
 import { isUnresolved } from "./check";
 import { perApp } from "./singletons";
 
@@ -145,6 +144,8 @@ export function unknownLocationWarning(
   if (known.includes(value)) {
     return undefined;
   }
+  // Loaded for the first unknown location only.
+  const { nearest } = require("./edit-distance") as typeof import("./edit-distance");
   const suggestions = nearest(value, known, SUGGESTIONS).map((s) => JSON.stringify(s));
   const list =
     suggestions.length > 1

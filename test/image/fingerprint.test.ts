@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as fc from "fast-check";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
+import { Dockerignore } from "../../src/image/dockerignore";
 import { ContextFingerprint } from "../../src/image/fingerprint";
 import { FingerprintOptions } from "../../src/image/fingerprint-options";
 import { fileModesAreBypassed } from "../support/temp";
@@ -380,7 +381,7 @@ describe("ContextFingerprint", () => {
   });
 });
 
-describe("ContextFingerprint.couldMatchBelow", () => {
+describe("Dockerignore.couldMatchBelow", () => {
   const split = (p: string) => (p === "" ? [] : p.split("/"));
   test.each([
     ["target/keep", "target", true],
@@ -402,12 +403,12 @@ describe("ContextFingerprint.couldMatchBelow", () => {
     ["[ab]/keep", "b", true],
     ["[ab]/keep", "c", false],
   ])("pattern %s below %s: %s", (pattern, dir, expected) => {
-    expect(ContextFingerprint.couldMatchBelow(split(pattern), split(dir))).toBe(expected);
+    expect(Dockerignore.couldMatchBelow(split(pattern), split(dir))).toBe(expected);
   });
 
   test("reincludePatterns cleans patterns like Docker", () => {
     expect(
-      ContextFingerprint.reincludePatterns(
+      Dockerignore.reincludePatterns(
         "# comment\n!/target/keep/\n  ! spaced \nignored\n!\n!a/../b\r\n",
       ),
     ).toEqual([["target", "keep"], ["spaced"], ["b"]]);

@@ -5,7 +5,9 @@ import { Construct, IConstruct } from "constructs";
 import { invalidProp, isUnresolved, ownerName } from "../util/check";
 import { perStack } from "../util/singletons";
 import { afterStackSynthesis } from "../util/stack-synthesis";
-import type { StackModel } from "./internal/inspect";
+import { StackModel, inspectStack } from "./internal/inspect";
+import { renderReport } from "./internal/report";
+import { evaluate, ruleLabel } from "./internal/rules";
 import { PostureFinding, PostureRule } from "./posture-rule";
 import { PostureWorkload } from "./workload";
 
@@ -131,7 +133,7 @@ export class SecurityPosture extends Construct {
       fs.mkdirSync(directory, { recursive: true });
       fs.writeFileSync(
         path.join(directory, REPORT_FILE),
-        posture().renderReport(
+        renderReport(
           checked.model,
           checked.results.map((c) => c.finding),
         ),
@@ -189,7 +191,7 @@ export class SecurityPosture extends Construct {
    * Checks the stack now: every violation of a rule, acknowledged or not, in rule order.
    */
   public findings(): PostureFinding[] {
-    return this.check(posture().inspectStack(this.stack, this.workloads)).map((c) => c.finding);
+    return this.check(inspectStack(this.stack, this.workloads)).map((c) => c.finding);
   }
 
   /**
@@ -206,19 +208,18 @@ export class SecurityPosture extends Construct {
    */
   public renderReport(): string {
     const { model, results } = this.checkNow();
-    return posture().renderReport(
+    return renderReport(
       model,
       results.map((c) => c.finding),
     );
   }
 
   private checkNow(): CheckedModel {
-    const model = posture().inspectStack(this.stack, this.workloads);
+    const model = inspectStack(this.stack, this.workloads);
     return { model, results: this.check(model) };
   }
 
   private check(model: StackModel): Array<{ finding: PostureFinding; construct: IConstruct }> {
-    const { evaluate, ruleLabel } = posture();
     return evaluate(model).map((v) => {
       const path = v.construct.node.path;
       const rule = v.ruleId as PostureRule;
@@ -279,18 +280,4 @@ export class SecurityPosture extends Construct {
     }
     return errors;
   }
-}
-
-/**
- * The posture check's internals (the stack inspection, the rules and the report), loaded on
- * first use: they run at synth, and a program that only imports the library needs none of them.
- */
-function posture(): typeof import("./internal/inspect") &
-  typeof import("./internal/rules") &
-  typeof import("./internal/report") {
-  return {
-    ...require("./internal/inspect"),
-    ...require("./internal/rules"),
-    ...require("./internal/report"),
-  };
 }

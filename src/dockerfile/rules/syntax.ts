@@ -1,4 +1,4 @@
-import type { validate } from "dockerfile-utils";
+import { validate } from "dockerfile-utils";
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
 import { ParsedText } from "../internal/parsed-text";
@@ -18,9 +18,7 @@ function diagnostics(parsed: ParsedText): ReturnType<typeof validate> {
   const memo = parsed.memo as { syntax?: ReturnType<typeof validate> };
   if (memo.syntax === undefined) {
     try {
-      // dockerfile-utils is loaded for the first Dockerfile whose findings are read.
-      const utils = require("dockerfile-utils") as typeof import("dockerfile-utils");
-      memo.syntax = utils.validate(parsed.text);
+      memo.syntax = validate(parsed.text);
     } catch {
       memo.syntax = [];
     }

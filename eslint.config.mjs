@@ -1,5 +1,52 @@
+import { readFileSync } from "node:fs";
+import { URL } from "node:url";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+/**
+ * Provider classes come from their deep paths: a provider package's index costs seconds and
+ * hundreds of megabytes to load.
+ */
+const DEEP_PROVIDER_PATHS = [
+  {
+    name: "@cdktf/provider-google",
+    message: "Import from the deep path, e.g. @cdktf/provider-google/lib/cloud-run-v2-service.",
+  },
+  {
+    name: "@cdktf/provider-docker",
+    message: "Import from the deep path, e.g. @cdktf/provider-docker/lib/image.",
+  },
+];
+
+/**
+ * The layers of src/ (layers.json), bottom to top. A file in src/<layer>/ may import from its
+ * own layer and the ones below it; an import (a type import too) of a layer above is an error.
+ * test/architecture.test.ts checks the resolved import graph as well (layers and no cycles).
+ */
+const { layers } = JSON.parse(readFileSync(new URL("./layers.json", import.meta.url), "utf8"));
+const layerRules = layers.map((layer, index) => {
+  const above = layers.slice(index + 1);
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: DEEP_PROVIDER_PATHS,
+          patterns:
+            above.length === 0
+              ? []
+              : [
+                  {
+                    regex: `^(\\.\\./)+(${above.join("|")})(/|$)`,
+                    message: `src/${layer} is below ${above.map((l) => `src/${l}`).join(", ")} (layers.json): a lower layer never imports a higher one. Move the shared code down, or define an interface here that the higher layer implements.`,
+                  },
+                ],
+        },
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   {
@@ -8,6 +55,7 @@ export default tseslint.config(
       "lib/",
       "dist/",
       "cdktf.out/",
+      "cdktf.out.golden-*/",
       "coverage/",
       "**/target/",
       "**/*.d.ts",
@@ -46,22 +94,8 @@ export default tseslint.config(
   {
     files: ["src/**/*.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            {
-              name: "@cdktf/provider-google",
-              message:
-                "Import from the deep path, e.g. @cdktf/provider-google/lib/cloud-run-v2-service.",
-            },
-            {
-              name: "@cdktf/provider-docker",
-              message: "Import from the deep path, e.g. @cdktf/provider-docker/lib/image.",
-            },
-          ],
-        },
-      ],
+      "no-restricted-imports": ["error", { paths: DEEP_PROVIDER_PATHS }],
     },
   },
+  ...layerRules,
 );

@@ -2,10 +2,11 @@
 /**
  * The baseline of the synth benchmark: the resources, data source and providers that N
  * `CloudRunApp`s sharing one `DockerRepository` synthesize, written by hand with the raw
- * provider classes (deep imports) and one fixed image tag. It mirrors what the library emits
- * field by field, and copies each service's Dockerfile into the stack's output as an asset, as a
- * hand-written stack must (the library writes one file per distinct Dockerfile text); the runner
- * checks that both produce the same resource types, counts and field structure.
+ * provider classes (deep imports), as a competent user writes it: the same resources and fields,
+ * one fixed image tag, each service's Dockerfile referenced in place (a path relative to the
+ * directory Terraform runs in, no copy), and the list of fields Cloud Run's clients rewrite
+ * written out here. The runner checks that both produce the same resource types, counts and
+ * field structure.
  */
 const path = require("path");
 
@@ -40,8 +41,6 @@ function loadProviderClasses(requireFromLib) {
     ...requireFromLib("@cdktf/provider-docker/lib/provider"),
     ...requireFromLib("@cdktf/provider-docker/lib/image"),
     ...requireFromLib("@cdktf/provider-docker/lib/registry-image"),
-    TerraformAsset: requireFromLib("cdktf").TerraformAsset,
-    AssetType: requireFromLib("cdktf").AssetType,
   };
 }
 
@@ -58,8 +57,6 @@ function handWritten(stack, { region, contexts, stackDirectory, classes }) {
     DockerProvider,
     Image,
     RegistryImage,
-    TerraformAsset,
-    AssetType,
   } = classes;
 
   const registryHost = `${region}-docker.pkg.dev`;
@@ -81,6 +78,11 @@ function handWritten(stack, { region, contexts, stackDirectory, classes }) {
     cleanupPolicies: [
       { id: "keep-recent-versions", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
       {
+        id: "delete-old-tagged",
+        action: "DELETE",
+        condition: { tagState: "TAGGED", olderThan: "2592000s" },
+      },
+      {
         id: "delete-untagged",
         action: "DELETE",
         condition: { tagState: "UNTAGGED", olderThan: "604800s" },
@@ -101,12 +103,9 @@ function handWritten(stack, { region, contexts, stackDirectory, classes }) {
       triggers: { fingerprint: STATIC_TAG },
       buildAttribute: {
         context,
-        // Staged into the stack's output directory, outside the context, like the library does
-        // (docker provider 3.6.2 mishandles a relative Dockerfile path inside the context).
-        dockerfile: new TerraformAsset(stack, `${name}-dockerfile`, {
-          path: path.join(directory, "Dockerfile"),
-          type: AssetType.FILE,
-        }).path,
+        // Docker provider 3.6.2 resolves a relative Dockerfile path against the directory
+        // Terraform runs in (the stack's output directory), as the context is.
+        dockerfile: `${context}/Dockerfile`,
         platform: "linux/amd64",
       },
     });

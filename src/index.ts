@@ -1,14 +1,28 @@
 export * from "./dockerfile/types";
 export * from "./dockerfile/dockerfile";
-export * from "./dockerfile/generator-options";
+export type * from "./dockerfile/generator-options";
 export * from "./dockerfile/rule-ids";
+export * from "./run-contract/ingress";
+export { ExecutionEnvironment } from "./run-contract/execution-environment";
+export { VpcEgress } from "./run-contract/vpc-access";
+export type { VpcAccess } from "./run-contract/vpc-access";
+export type { SecretReference } from "./run-contract/secrets";
+export { Probe, ProbeType } from "./run-contract/probe";
+export type {
+  GrpcProbeOptions,
+  HttpProbeOptions,
+  ProbeTiming,
+  TcpProbeOptions,
+} from "./run-contract/probe";
+export type * from "./image/repository-attributes";
 export * from "./image/docker-repository";
+export type * from "./image/container-image-options";
 export * from "./image/container-image";
-export * from "./cloud-run/settings";
-export * from "./cloud-run/probe";
+export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
-export * from "./cloud-run/cloud-run-app";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
+export type * from "./app/cloud-run-app-props";
+export * from "./app/cloud-run-app";
 export * from "./security/posture-rule";
 export * from "./security/security-posture";

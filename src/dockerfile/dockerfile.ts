@@ -1,13 +1,10 @@
 import * as crypto from "crypto";
-import * as fs from "fs";
 import { NodeDistrolessOptions, RustCargoChefOptions } from "./generator-options";
-import {
-  Analysis,
-  DockerfileInputError,
-  ParsedText,
-  parseText,
-  stageLabel,
-} from "./internal/model";
+import { Analysis } from "./internal/analysis";
+import { stageLabel } from "./internal/instructions";
+import { AnalysisResult, DockerfileAnalyses } from "./analysis-cache";
+import { DockerfileInputError, ParsedText, parseText } from "./internal/parsed-text";
+import { readDockerfileBytes } from "./read-dockerfile";
 import { ALL_RULES } from "./rules";
 import { NON_ROOT_FIX } from "./rules/final-stage-non-root";
 import {
@@ -17,7 +14,8 @@ import {
   FindingSeverity,
   RuntimeUser,
 } from "./types";
-import { invalidProp, isUnresolved } from "../util/validation";
+import { invalidProp, isUnresolved } from "../util/check";
+import { runRules } from "../util/rule";
 
 /**
  * The bytes of a Dockerfile as read from disk, for the build context's fingerprint.
@@ -30,34 +28,6 @@ export interface DockerfileContent {
   readonly sha256: string;
 }
 
-/** The largest Dockerfile read (a guard against reading a huge or sparse file by mistake). */
-const MAX_DOCKERFILE_BYTES = 16 * 1024 * 1024;
-
-/**
- * Reads an open file to its end. `expectedSize` (from fstat) sizes the buffer; a file that grew
- * meanwhile is read to its new end.
- */
-function readAll(fd: number, expectedSize: number): Buffer {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let buffer = Buffer.allocUnsafe(Math.max(expectedSize + 1, 4096));
-  for (;;) {
-    const read = fs.readSync(fd, buffer, 0, buffer.length, null);
-    if (read === 0) {
-      break;
-    }
-    chunks.push(buffer.subarray(0, read));
-    total += read;
-    // A short read past the size the file had when it was opened is its end; a file that keeps
-    // growing is read no further than just past the limit (and then refused).
-    if ((read < buffer.length && total >= expectedSize) || total > MAX_DOCKERFILE_BYTES) {
-      break;
-    }
-    buffer = Buffer.allocUnsafe(64 * 1024);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-}
-
 /** A copy of a plain object without its undefined fields (optional fields are left out). */
 function withoutUndefined<T extends object>(value: T): T {
   const copy: Record<string, unknown> = {};
@@ -67,34 +37,6 @@ function withoutUndefined<T extends object>(value: T): T {
     }
   }
   return copy as T;
-}
-
-/**
- * What an analysis yields, shared by the Dockerfiles of the same text, build arguments and target
- * (the display name only appears in error messages, which are never cached). Immutable once
- * computed; `findings` is computed on first use.
- */
-interface AnalysisResult {
-  readonly analysis: Analysis;
-  readonly stages: readonly DockerfileStage[];
-  readonly runtimeUser: RuntimeUser;
-  findings?: DockerfileFinding[];
-}
-
-const MAX_CACHED_ANALYSES = 32;
-const analyses = new Map<string, AnalysisResult>();
-
-/** The cache key of an analysis; undefined (not cached) unless every build argument is a string. */
-function analysisKey(
-  text: string,
-  buildArgs: { [key: string]: unknown },
-  target: string | undefined,
-): string | undefined {
-  const entries = Object.entries(buildArgs);
-  if (entries.some(([, value]) => typeof value !== "string")) {
-    return undefined;
-  }
-  return JSON.stringify([text, target ?? null, entries]);
 }
 
 function analysisResult(analysis: Analysis): AnalysisResult {
@@ -148,80 +90,31 @@ export class Dockerfile {
 
   /**
    * `fromFile`, also returning what was read (size, mode, digest), so that the build context's
-   * fingerprint need not read the file again. One open, fstat, read and close.
+   * fingerprint need not read the file again. One open, fstat, read and close. `analyses` are
+   * those of the app the Dockerfile is read for.
    * @internal
    */
   public static _readFile(
     path: string,
     options: DockerfileParseOptions = {},
+    analyses?: DockerfileAnalyses,
   ): { dockerfile: Dockerfile; content: DockerfileContent } {
     if (typeof path !== "string" || path.length === 0 || isUnresolved(path)) {
       throw invalidProp("Dockerfile.fromFile", "path", "must be the path of a Dockerfile", path);
     }
-    const cannotRead = (e: unknown): Error =>
-      new Error(
-        `${path}: the Dockerfile cannot be read: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    const tooLarge = (): Error =>
-      new Error(
-        `${path}: is larger than ${MAX_DOCKERFILE_BYTES / (1024 * 1024)} MiB, which no Dockerfile needs; refused.`,
-      );
-    const isDirectory = (): Error =>
-      new Error(
-        `${path}: is a directory, not a Dockerfile; give the path of the Dockerfile itself.`,
-      );
-    let fd: number;
-    try {
-      // Non-blocking, so that opening a FIFO does not wait for a writer; regular files are
-      // read the same either way.
-      fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === "EISDIR") {
-        throw isDirectory();
-      }
-      throw code === "ENOENT"
-        ? new Error(`${path}: the Dockerfile does not exist.`)
-        : cannotRead(e);
-    }
-    let bytes: Buffer;
-    let executable: boolean;
-    try {
-      let stat: fs.Stats;
-      try {
-        stat = fs.fstatSync(fd);
-      } catch (e) {
-        throw cannotRead(e);
-      }
-      if (stat.isDirectory()) {
-        throw isDirectory();
-      }
-      if (!stat.isFile()) {
-        throw new Error(
-          `${path}: is not a regular file (a FIFO, socket or device), not a Dockerfile.`,
-        );
-      }
-      executable = (stat.mode & 0o111) !== 0;
-      if (stat.size > MAX_DOCKERFILE_BYTES) {
-        throw tooLarge();
-      }
-      try {
-        bytes = readAll(fd, stat.size);
-      } catch (e) {
-        throw cannotRead(e);
-      }
-      if (bytes.length > MAX_DOCKERFILE_BYTES) {
-        throw tooLarge();
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
+    const { bytes, executable } = readDockerfileBytes(path);
     const displayName = Dockerfile.displayNameOf(options, path);
     if (bytes.includes(0)) {
       throw new Error(`${displayName}: is not a Dockerfile: it contains binary data (NUL bytes).`);
     }
     return {
-      dockerfile: Dockerfile.create(bytes.toString("utf8"), displayName, options),
+      dockerfile: Dockerfile.create(
+        bytes.toString("utf8"),
+        displayName,
+        options,
+        undefined,
+        analyses,
+      ),
       content: {
         size: bytes.length,
         executable,
@@ -276,6 +169,7 @@ export class Dockerfile {
     displayName: string,
     options: DockerfileParseOptions | undefined,
     parsed?: ParsedText,
+    analyses?: DockerfileAnalyses,
   ): Dockerfile {
     const opts = options ?? {};
     const buildArgs = opts.buildArgs ?? {};
@@ -286,28 +180,16 @@ export class Dockerfile {
     if (target !== undefined && (typeof target !== "string" || target.length === 0)) {
       throw invalidProp(displayName, "target", "must be the name of a stage", target);
     }
-    const key = analysisKey(text, buildArgs, target);
-    const cached = key !== undefined ? analyses.get(key) : undefined;
-    if (cached !== undefined) {
-      analyses.delete(key!);
-      analyses.set(key!, cached);
-      return new Dockerfile(text, displayName, cached);
-    }
-    try {
+    const analyse = (): AnalysisResult => {
       // Docker ignores a UTF-8 byte order mark; so does the analysis.
       const analysed = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-      const tree = parsed ?? parseText(analysed, displayName);
-      const analysis = new Analysis(tree, { displayName, buildArgs, target, isUnresolved });
-      const result = analysisResult(analysis);
-      if (key !== undefined) {
-        analyses.set(key, result);
-        if (analyses.size > MAX_CACHED_ANALYSES) {
-          const oldest = analyses.keys().next().value;
-          if (oldest !== undefined) {
-            analyses.delete(oldest);
-          }
-        }
-      }
+      const tree =
+        parsed ?? analyses?.parse(analysed, displayName) ?? parseText(analysed, displayName);
+      return analysisResult(new Analysis(tree, { displayName, buildArgs, target, isUnresolved }));
+    };
+    try {
+      const result =
+        analyses !== undefined ? analyses.result(text, buildArgs, target, analyse) : analyse();
       return new Dockerfile(text, displayName, result);
     } catch (e) {
       if (e instanceof DockerfileInputError) {
@@ -359,16 +241,14 @@ export class Dockerfile {
    */
   public get findings(): DockerfileFinding[] {
     if (!this.result.findings) {
-      const findings: DockerfileFinding[] = [];
-      for (const rule of ALL_RULES) {
-        try {
-          findings.push(...rule.check(this.analysis));
-        } catch (e) {
-          throw new Error(
+      const findings: DockerfileFinding[] = runRules(
+        ALL_RULES,
+        this.analysis,
+        (rule, e) =>
+          new Error(
             `${this.displayName}: rule ${rule.id} failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-      }
+          ),
+      );
       findings.sort(
         (a, b) =>
           SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
@@ -390,8 +270,16 @@ export class Dockerfile {
    * `displayName` is kept unless given. The text is not parsed again.
    */
   public withOptions(options: DockerfileParseOptions): Dockerfile {
+    return this._withOptions(options);
+  }
+
+  /**
+   * `withOptions`, with the analyses of the app the result is for.
+   * @internal
+   */
+  public _withOptions(options: DockerfileParseOptions, analyses?: DockerfileAnalyses): Dockerfile {
     const displayName = Dockerfile.displayNameOf(options, this.displayName);
-    return Dockerfile.create(this.text, displayName, options, this.analysis.parsed);
+    return Dockerfile.create(this.text, displayName, options, this.analysis.parsed, analyses);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { createHash } from "crypto";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
-import { isUnresolved } from "../util/validation";
+import { isUnresolved } from "../util/check";
 
 /**
  * The construct id of an IAM binding for `value` (a member or a secret): `<prefix>-<12 hex digits>`

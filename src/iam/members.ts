@@ -8,7 +8,7 @@
  * `PROJECT_ID@appspot.gserviceaccount.com`), which carry the Editor role by default.
  * @internal
  */
-import { invalidProp, isUnresolved } from "../util/validation";
+import { invalidProp, isUnresolved } from "../util/check";
 
 const EMAIL = "[^@\\s:]+@[^@\\s:]+\\.[^@\\s:]+";
 const MEMBER_PATTERNS: RegExp[] = [

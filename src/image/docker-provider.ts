@@ -1,12 +1,29 @@
 import { DockerProvider, DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider";
 import { Annotations, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { perStack } from "../util/singletons";
 import { googleClientConfigFor } from "./google-client-config";
 
 const PROVIDER_ID = "cdktf-cloud-run-docker";
 
-/** Registry hosts this library added `registry_auth` for, per provider. */
-const addedHosts = new WeakMap<TerraformProvider, Set<string>>();
+/**
+ * What the library knows of a stack's docker providers: the default (unaliased) one found in
+ * the stack, and the registry hosts it added `registry_auth` for, per provider.
+ */
+interface DockerProviders {
+  /**
+   * The default docker provider found in the stack. Once found it stays the answer (the library
+   * never declares its own next to it), so that the images of a stack with the user's provider
+   * do not each walk the whole tree (quadratic). A provider removed from the tree or given an
+   * alias after the first image is not noticed.
+   */
+  found?: DockerProvider;
+  readonly hosts: Map<TerraformProvider, Set<string>>;
+}
+
+function dockerProvidersOf(scope: Construct): DockerProviders {
+  return perStack(scope, "DockerProviders", () => ({ hosts: new Map() }));
+}
 
 /**
  * The registry host of a `registry_auth` address, the way the docker provider compares them:
@@ -89,29 +106,21 @@ function declareDockerProvider(stack: TerraformStack): DockerProvider {
   return provider;
 }
 
-/**
- * The default (unaliased) docker provider found in each stack. Once found it stays the answer
- * (the library never declares its own next to it), so that the images of a stack with the
- * user's provider do not each walk the whole tree (quadratic). A provider removed from the tree
- * or given an alias after the first image is not noticed.
- */
-const defaultProviders = new WeakMap<TerraformStack, DockerProvider>();
-
 function findDockerProvider(stack: TerraformStack): DockerProvider | undefined {
   const own = stack.node.tryFindChild(PROVIDER_ID);
   if (isDockerProvider(own)) {
     return own;
   }
-  const known = defaultProviders.get(stack);
-  if (known !== undefined) {
-    return known;
+  const providers = dockerProvidersOf(stack);
+  if (providers.found !== undefined) {
+    return providers.found;
   }
   const found = stack.node
     .findAll()
     .filter((c): c is DockerProvider => isDockerProvider(c) && TerraformStack.of(c) === stack);
   const unaliased = found.find((p) => p.alias === undefined);
   if (unaliased !== undefined) {
-    defaultProviders.set(stack, unaliased);
+    providers.found = unaliased;
   }
   return unaliased ?? found[0];
 }
@@ -122,10 +131,11 @@ function ensureRegistryAuth(
   credentials: RegistryCredentials = googleCredentials,
 ): void {
   const host = Token.isUnresolved(registryHost) ? registryHost : registryHostOf(registryHost);
-  let hosts = addedHosts.get(provider);
+  const added = dockerProvidersOf(provider).hosts;
+  let hosts = added.get(provider);
   if (hosts === undefined) {
     hosts = new Set();
-    addedHosts.set(provider, hosts);
+    added.set(provider, hosts);
   }
   if (hosts.has(host)) {
     return;

@@ -1,25 +1,26 @@
-import {
-  ArtifactRegistryRepository,
-  ArtifactRegistryRepositoryCleanupPolicies,
-} from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
-import { Annotations, Op, Token } from "cdktf";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
+import { invalidProp, isUnresolved, ownerName } from "../util/check";
 import { validateGcpLabels } from "../util/gcp-labels";
-import {
-  ARTIFACT_REGISTRY_MULTI_REGIONS,
-  LocationKind,
-  isGcpRegion,
-  warnUnknownLocation,
-} from "../util/gcp-regions";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
-import { googleClientConfigFor } from "./google-client-config";
-import type { RegistryCredentials } from "./docker-provider";
-import type { DockerProviderRegistryAuth } from "@cdktf/provider-docker/lib/provider";
-import { checkImageName, defaultRepositoryId } from "./names";
+import { LocationKind, warnUnknownLocation } from "../util/gcp-regions";
 import { nonEmptyMap } from "../util/maps";
+import { cleanupPolicies, validatePolicyCount } from "./cleanup-policies";
+import type { RegistryCredentials } from "./docker-provider";
+import { googleClientConfigFor } from "./google-client-config";
+import { checkImageName, defaultRepositoryId } from "./names";
+import { DockerRepositoryAttributes, OciRegistryAttributes } from "./repository-attributes";
+import {
+  checkKmsKeyName,
+  checkLocation,
+  checkRegistryCredentials,
+  checkRegistryHost,
+  checkRepositoryId,
+  registryAuthOf,
+} from "./repository-checks";
 
 /**
  * Properties of a {@link DockerRepository}.
@@ -133,82 +134,10 @@ export interface DockerRepositoryProps {
   readonly kmsKeyName?: string;
 }
 
-/**
- * Identifies an existing Docker repository in Artifact Registry.
- */
-export interface DockerRepositoryAttributes {
-  /** The repository's location, e.g. `europe-west1`. */
-  readonly location: string;
-
-  /** The repository ID (the last part of its name). */
-  readonly repositoryId: string;
-
-  /**
-   * The project that holds the repository.
-   * @default - the project of the stack's `google_client_config` (the Google provider's project)
-   */
-  readonly project?: string;
-}
-
-/**
- * Identifies another OCI registry (not Artifact Registry) that images are pushed to: a local
- * registry for development and tests, or a registry the organisation runs.
- */
-export interface OciRegistryAttributes {
-  /**
-   * The registry's host, with its port if not the default: a DNS name, an IPv4 address or a
-   * bracketed IPv6 address, e.g. `registry.example.com`, `127.0.0.1:5000`, `[::1]:5000`.
-   */
-  readonly registryHost: string;
-
-  /**
-   * A path inside the registry that image names go below, e.g. `team/images`.
-   * @default - images directly below the host
-   */
-  readonly namespace?: string;
-
-  /**
-   * The user name to push with (with `password`).
-   * @default - no user name: `configFile`, or a registry without authentication
-   */
-  readonly username?: string;
-
-  /**
-   * The password or token to push with (with `username`). Pass a sensitive Terraform variable
-   * or a secret's reference: a literal ends up in the synthesized JSON (a warning says so).
-   * @default - no password
-   */
-  readonly password?: string;
-
-  /**
-   * A Docker config file (`~/.docker/config.json` form) holding the credentials for this host,
-   * e.g. the one `docker login` writes. Exclusive with `username`/`password`.
-   * @default - no config file: `username`/`password`, or a registry without authentication
-   */
-  readonly configFile?: string;
-
-  /**
-   * The registry speaks plain HTTP, not HTTPS: a development registry on this machine. Docker
-   * engines push over HTTP to 127.0.0.0/8 only, unless the host is in the engine's
-   * `insecure-registries`.
-   * @default false
-   */
-  readonly insecure?: boolean;
-}
-
-const IMPORT = Symbol.for("cdktf-cloud-run.DockerRepository.import");
-const REGISTRY = Symbol.for("cdktf-cloud-run.DockerRepository.registry");
-
-/** `host[:port]`: a DNS name (letters, digits, hyphens, dots), IPv4, or [IPv6]. */
-const REGISTRY_HOST =
-  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
-
-const REPOSITORY_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** A Cloud KMS crypto key's resource name (Cloud KMS resource names: key rings and keys). */
-const KMS_KEY_NAME =
-  /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[a-zA-Z0-9_-]{1,63}\/cryptoKeys\/[a-zA-Z0-9_-]{1,63}$/;
 const READER_ROLE = "roles/artifactregistry.reader";
 const WRITER_ROLE = "roles/artifactregistry.writer";
+const IMPORT = Symbol.for("cdktf-cloud-run.DockerRepository.import");
+const REGISTRY = Symbol.for("cdktf-cloud-run.DockerRepository.registry");
 
 /**
  * A Docker repository in Artifact Registry (`google_artifact_registry_repository`, format
@@ -360,42 +289,10 @@ export class DockerRepository extends Construct {
     }
     validateGcpLabels(this.owner, "labels", props.labels);
     checkKmsKeyName(this.owner, props.kmsKeyName);
-    // null, from JavaScript callers, means "not set", like undefined.
-    const cleanup = props.cleanupPolicies ?? true;
-    const keepRecentVersions = props.keepRecentVersions ?? CLEANUP_DEFAULTS.keepRecentVersions;
-    const deleteTaggedAfterDays =
-      props.deleteTaggedAfterDays ?? CLEANUP_DEFAULTS.deleteTaggedAfterDays;
-    const deleteUntaggedAfterDays =
-      props.deleteUntaggedAfterDays ?? CLEANUP_DEFAULTS.deleteUntaggedAfterDays;
-    checkCount(this.owner, "keepRecentVersions", keepRecentVersions, 1, MAX_KEEP_COUNT);
-    checkCount(this.owner, "deleteTaggedAfterDays", deleteTaggedAfterDays, 1, MAX_DAYS);
-    checkCount(this.owner, "deleteUntaggedAfterDays", deleteUntaggedAfterDays, 1, MAX_DAYS);
+    const policies = cleanupPolicies(this.owner, props);
 
     this.location = props.location;
     this.repositoryId = props.repositoryId ?? defaultRepositoryId(this.node.path);
-
-    // Artifact Registry applies a KEEP policy over every DELETE policy a version also matches
-    // (https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy-overview),
-    // so the most recent versions of each image survive both DELETE policies. The KEEP policy
-    // comes first; the order has no meaning to Artifact Registry.
-    const policies: ArtifactRegistryRepositoryCleanupPolicies[] = [];
-    if (cleanup) {
-      policies.push({
-        id: "keep-recent-versions",
-        action: "KEEP",
-        mostRecentVersions: { keepCount: keepRecentVersions },
-      });
-      policies.push({
-        id: "delete-old-tagged",
-        action: "DELETE",
-        condition: { tagState: "TAGGED", olderThan: duration(deleteTaggedAfterDays) },
-      });
-      policies.push({
-        id: "delete-untagged",
-        action: "DELETE",
-        condition: { tagState: "UNTAGGED", olderThan: duration(deleteUntaggedAfterDays) },
-      });
-    }
 
     this.resource = new ArtifactRegistryRepository(this, "Resource", {
       format: "DOCKER",
@@ -489,179 +386,4 @@ export class DockerRepository extends Construct {
       member,
     });
   }
-}
-
-/**
- * The defaults of the cleanup policies.
- * @internal
- */
-export const CLEANUP_DEFAULTS = {
-  keepRecentVersions: 10,
-  deleteTaggedAfterDays: 30,
-  deleteUntaggedAfterDays: 7,
-};
-
-/**
- * Upper bound of `keepRecentVersions`. Artifact Registry takes any int32; keeping more than a
- * thousand versions of every image is no longer a cleanup (use `cleanupPolicies: false`).
- */
-const MAX_KEEP_COUNT = 1000;
-/** Upper bound of the `...AfterDays` props: ten years. */
-const MAX_DAYS = 3650;
-/**
- * Cleanup policies per repository: at most 10
- * (https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy-overview, section
- * "Maximum number of cleanup policies per repository"; DESIGN §3).
- */
-const MAX_CLEANUP_POLICIES = 10;
-
-/**
- * A number of days as the duration Artifact Registry's `older_than` takes: whole seconds with
- * an `s` suffix (a protobuf Duration in JSON form, e.g. "2592000s" for 30 days).
- */
-function duration(days: number): string {
-  return isUnresolved(days) ? `${Token.asString(Op.mul(days, 86400))}s` : `${days * 86400}s`;
-}
-
-/** The repository's cleanup policies, as synthesized (escape-hatch changes included). */
-function validatePolicyCount(owner: string, resource: ArtifactRegistryRepository): string[] {
-  const config = resource.toTerraform() as {
-    resource?: { [type: string]: { [name: string]: { cleanup_policies?: unknown } } };
-  };
-  const body = Object.values(Object.values(config.resource ?? {})[0] ?? {})[0];
-  const policies = body?.cleanup_policies;
-  if (!Array.isArray(policies) || policies.length <= MAX_CLEANUP_POLICIES) {
-    return [];
-  }
-  return [
-    `${owner}: invalid cleanup_policies: a repository has at most ${MAX_CLEANUP_POLICIES} cleanup ` +
-      `policies (Artifact Registry's limit). Got: ${policies.length} policies`,
-  ];
-}
-
-function checkLocation(owner: string, location: string): void {
-  if (isUnresolved(location)) {
-    return;
-  }
-  if (
-    typeof location !== "string" ||
-    !(ARTIFACT_REGISTRY_MULTI_REGIONS.includes(location) || isGcpRegion(location))
-  ) {
-    throw invalidProp(
-      owner,
-      "location",
-      "must be a Google Cloud region such as europe-west1, or a multi-region (us, europe, asia)",
-      location,
-    );
-  }
-}
-
-function checkRepositoryId(owner: string, repositoryId: string): void {
-  if (isUnresolved(repositoryId)) {
-    return;
-  }
-  if (typeof repositoryId !== "string" || !REPOSITORY_ID.test(repositoryId)) {
-    throw invalidProp(
-      owner,
-      "repositoryId",
-      "must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
-      repositoryId,
-    );
-  }
-}
-
-function checkCount(owner: string, prop: string, value: number, min: number, max: number): void {
-  if (isUnresolved(value)) {
-    return;
-  }
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalidProp(owner, prop, `must be a whole number from ${min} to ${max}`, value);
-  }
-}
-
-function checkKmsKeyName(owner: string, kmsKeyName: string | undefined): void {
-  if (kmsKeyName === undefined || kmsKeyName === null || isUnresolved(kmsKeyName)) {
-    return;
-  }
-  if (typeof kmsKeyName !== "string" || !KMS_KEY_NAME.test(kmsKeyName)) {
-    throw invalidProp(
-      owner,
-      "kmsKeyName",
-      "must be a Cloud KMS key name: projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
-      kmsKeyName,
-    );
-  }
-}
-
-function checkRegistryHost(owner: string, host: string): void {
-  if (typeof host !== "string" || host === "") {
-    throw invalidProp(owner, "registryHost", "must be a non-empty string: host[:port]", host);
-  }
-  if (isUnresolved(host)) {
-    throw invalidProp(
-      owner,
-      "registryHost",
-      "must be known at synth (it is part of every image name), not a token",
-      host,
-    );
-  }
-  const match = REGISTRY_HOST.exec(host);
-  const port = match?.[1] === undefined ? undefined : Number(match[1]);
-  if (match === null || (port !== undefined && (port < 1 || port > 65535))) {
-    throw invalidProp(
-      owner,
-      "registryHost",
-      'must be host[:port] in lowercase, without scheme or path: a DNS name, an IPv4 address or a bracketed IPv6 address, and a port 1-65535 (e.g. "127.0.0.1:5000")',
-      host,
-    );
-  }
-}
-
-function checkRegistryCredentials(owner: string, attrs: OciRegistryAttributes): void {
-  if (
-    attrs.insecure !== undefined &&
-    attrs.insecure !== null &&
-    typeof attrs.insecure !== "boolean"
-  ) {
-    throw invalidProp(owner, "insecure", "must be a boolean", attrs.insecure);
-  }
-  for (const prop of ["username", "password", "configFile"] as const) {
-    const value = attrs[prop];
-    if (value !== undefined && value !== null && (typeof value !== "string" || value === "")) {
-      throw invalidProp(owner, prop, "must be a non-empty string", value);
-    }
-  }
-  const hasUser = attrs.username !== undefined && attrs.username !== null;
-  const hasPassword = attrs.password !== undefined && attrs.password !== null;
-  if (hasUser !== hasPassword) {
-    throw invalidProp(
-      owner,
-      hasUser ? "password" : "username",
-      `must be given together with ${hasUser ? "username" : "password"}`,
-      hasUser ? attrs.password : attrs.username,
-    );
-  }
-  if (hasUser && attrs.configFile !== undefined && attrs.configFile !== null) {
-    throw invalidProp(
-      owner,
-      "configFile",
-      "must not be set together with username/password (use one or the other)",
-      attrs.configFile,
-    );
-  }
-}
-
-/** The docker provider's `registry_auth` for another OCI registry (without its address). */
-function registryAuthOf(
-  attrs: OciRegistryAttributes,
-): Omit<DockerProviderRegistryAuth, "address"> & { readonly scheme?: "http" } {
-  const scheme = attrs.insecure === true ? ("http" as const) : undefined;
-  if (attrs.username !== undefined && attrs.username !== null) {
-    return { scheme, username: attrs.username, password: attrs.password };
-  }
-  if (attrs.configFile !== undefined && attrs.configFile !== null) {
-    return { scheme, configFile: attrs.configFile };
-  }
-  // The provider needs an entry for every host it pushes to; this one says "no authentication".
-  return { scheme, authDisabled: true };
 }

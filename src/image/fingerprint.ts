@@ -1,97 +1,20 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import ignore from "@balena/dockerignore";
-import type { DockerfileContent } from "../dockerfile/dockerfile";
-import { preparePrivateDirectory, userTemporaryDirectory } from "../util/private-directory";
+import { errorCode } from "../util/error-code";
+import type { DigestCache } from "./digest-cache";
+import type { Dockerignore } from "./dockerignore";
+import {
+  digestCacheEnabled,
+  FINGERPRINT_CHUNK_SIZE,
+  FingerprintOptions,
+  FingerprintResult,
+  FingerprintSession,
+  MIN_CACHED_SIZE,
+} from "./fingerprint-options";
 
-/**
- * What goes into a build-context fingerprint besides the files of the context.
- * @internal
- */
-export interface FingerprintOptions {
-  /** The build context directory (absolute, or relative to the working directory). */
-  readonly directory: string;
-  /**
-   * The Dockerfile's path inside the context (POSIX, relative), always hashed even when
-   * `.dockerignore` excludes it. Omitted for a Dockerfile that does not live in the context.
-   */
-  readonly dockerfilePath?: string;
-  /** The Dockerfile text that is built. */
-  readonly dockerfileText: string;
-  /**
-   * The bytes of the file at `dockerfilePath` as they were read for the analysis: hashed from
-   * these instead of reading the file again (the fingerprint then covers exactly the analysed
-   * bytes).
-   */
-  readonly dockerfileContent?: DockerfileContent;
-  /** Build arguments. */
-  readonly buildArgs?: { [key: string]: string };
-  /** Target stage. */
-  readonly target?: string;
-  /** Build platform, e.g. "linux/amd64". */
-  readonly platform: string;
-  /** Image name (without registry and tag). */
-  readonly imageName: string;
-  /** Who is asking, for error messages, e.g. `ContainerImage 'Stack/Image'`. */
-  readonly owner: string;
-  /** The `directory` value as the user wrote it, for error messages. */
-  readonly directoryProp?: string;
-  /**
-   * Whether to use the persistent content-digest cache (see {@link DigestCache}). It is also
-   * off when the environment variable `CDKTF_CLOUD_RUN_FINGERPRINT_CACHE` is `0`, `false`,
-   * `off` or `no`.
-   * @default true
-   */
-  readonly cache?: boolean;
-  /**
-   * Where the digest cache lives.
-   * @default - `$CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR`, else
-   * `<os.tmpdir()>/cdktf-cloud-run-fingerprints-<uid>`
-   */
-  readonly cacheDirectory?: string;
-  /**
-   * A file's digest is only cached when its mtime and ctime are at least this many milliseconds
-   * older than the start of the walk. Tests lower it; see {@link DigestCache}.
-   * @default 2000
-   */
-  readonly cacheTrustMarginMs?: number;
-}
-
-/**
- * The result of fingerprinting a build context.
- * @internal
- */
-export interface FingerprintResult {
-  /** The image tag: the 64 lowercase hex digits of the fingerprint. */
-  readonly tag: string;
-  /**
-   * The fingerprint of the build alone: the same inputs as `tag` without the image name (64
-   * lowercase hex digits). Two images with equal build digests are identical builds.
-   */
-  readonly buildDigest: string;
-  /** Number of regular files hashed. */
-  readonly fileCount: number;
-  /** Number of content bytes hashed. */
-  readonly byteCount: number;
-  /** Number of directories listed (ignored directories that were pruned are not). */
-  readonly directoriesRead: number;
-  /** Symlinks (relative POSIX path -> link text) whose target lies outside the context. */
-  readonly externalSymlinks: string[];
-  /** Number of regular files whose digest came from the cache instead of being read. */
-  readonly cachedFileCount: number;
-}
-
-/** A negated `.dockerignore` pattern, split into path segments. */
-interface Reinclude {
-  readonly segments: string[];
-}
-
-const CHUNK_SIZE = 1024 * 1024;
+const CHUNK_SIZE = FINGERPRINT_CHUNK_SIZE;
 const FORMAT_VERSION = "cdktf-cloud-run/context-fingerprint/v1";
-
-/** One read buffer for all fingerprints of the process (the walk is synchronous). */
-let sharedBuffer: Buffer | undefined;
 
 /**
  * Content fingerprint of a Docker build context.
@@ -137,93 +60,18 @@ export class ContextFingerprint {
    * Fingerprints a build context. Throws an Error naming the directory (and the file, relative
    * to the context) when something cannot be read.
    */
-  public static compute(options: FingerprintOptions): FingerprintResult {
-    return new ContextFingerprint(options).run();
-  }
-
-  /**
-   * Splits a `.dockerignore` text into its negated (`!`) patterns, cleaned the way Docker
-   * cleans them.
-   */
-  public static reincludePatterns(dockerignoreText: string): string[][] {
-    const result: string[][] = [];
-    for (const raw of dockerignoreText.split(/\r?\n/)) {
-      const line = raw.trim();
-      if (line === "" || line.startsWith("#") || !line.startsWith("!")) {
-        continue;
-      }
-      let pattern = line.substring(1).trim();
-      if (pattern === "") {
-        continue;
-      }
-      pattern = path.posix.normalize(pattern).replace(/(?<=.)\/$/, "");
-      if (pattern.length > 1 && pattern.startsWith("/")) {
-        pattern = pattern.substring(1);
-      }
-      result.push(pattern.split("/"));
-    }
-    return result;
-  }
-
-  /**
-   * True when a path strictly below the directory `dir` (POSIX segments) could match the
-   * pattern `pattern` (POSIX segments). Conservative: `**` anywhere in the part of the
-   * pattern that is compared means "could".
-   */
-  public static couldMatchBelow(pattern: string[], dir: string[]): boolean {
-    for (let i = 0; i < dir.length; i++) {
-      if (i >= pattern.length) {
-        // The pattern ends at or above `dir`: it decides the same for everything below `dir`
-        // as for `dir` itself.
-        return false;
-      }
-      const segment = pattern[i];
-      if (segment.includes("**")) {
-        return true;
-      }
-      if (!ContextFingerprint.segmentMatches(segment, dir[i])) {
-        return false;
-      }
-    }
-    return pattern.length > dir.length;
-  }
-
-  private static segmentMatches(segment: string, name: string): boolean {
-    let source = "^";
-    for (let i = 0; i < segment.length; i++) {
-      const ch = segment[i];
-      if (ch === "*") {
-        source += "[^/]*";
-      } else if (ch === "?") {
-        source += "[^/]";
-      } else if (ch === "." || ch === "$") {
-        source += `\\${ch}`;
-      } else if (ch === "\\") {
-        if (i + 1 < segment.length) {
-          source += `\\${segment[i + 1]}`;
-          i++;
-        } else {
-          source += "\\\\";
-        }
-      } else {
-        source += ch;
-      }
-    }
-    source += "$";
-    try {
-      return new RegExp(source).test(name);
-    } catch {
-      // A pattern the matcher cannot compile: assume it could match.
-      return true;
-    }
+  public static compute(
+    options: FingerprintOptions,
+    session: FingerprintSession = new FingerprintSession(),
+  ): FingerprintResult {
+    return new ContextFingerprint(options, session).run();
   }
 
   private readonly root: string;
   private readonly hash = crypto.createHash("sha256");
   private readonly buffer: Buffer;
   private readonly forced: Set<string>;
-  private readonly reincludes: Reinclude[] = [];
-  private matcher?: { ignores(pathname: string): boolean };
+  private dockerignore?: Dockerignore;
   private fileCount = 0;
   private byteCount = 0;
   private directoriesRead = 0;
@@ -236,11 +84,13 @@ export class ContextFingerprint {
   /** The Dockerfile's path as the walk spells it (raw names, joined with the separator). */
   private readonly dockerfileAbsPath?: string;
 
-  private constructor(private readonly options: FingerprintOptions) {
+  private constructor(
+    private readonly options: FingerprintOptions,
+    private readonly session: FingerprintSession,
+  ) {
     this.root = path.resolve(options.directory);
-    sharedBuffer ??= Buffer.allocUnsafe(CHUNK_SIZE);
-    this.buffer = sharedBuffer;
-    this.cacheWanted = DigestCache.enabled(options);
+    this.buffer = session.buffer;
+    this.cacheWanted = digestCacheEnabled(options);
     this.forced = new Set([".dockerignore"]);
     if (options.dockerfilePath !== undefined) {
       this.forced.add(options.dockerfilePath);
@@ -312,41 +162,20 @@ export class ContextFingerprint {
       }
       throw this.readError(".dockerignore", error);
     }
-    const matcher = ignore({ ignorecase: false }).add(text);
-    this.checkPatterns(text);
-    this.matcher = matcher;
-    for (const segments of ContextFingerprint.reincludePatterns(text)) {
-      this.reincludes.push({ segments });
-    }
-  }
-
-  /**
-   * Refuses a pattern Docker would refuse too (e.g. an unterminated `[`): the matcher compiles
-   * patterns to regular expressions lazily, so a bad one would otherwise surface as a
-   * SyntaxError from deep inside the walk.
-   */
-  private checkPatterns(text: string): void {
-    text.split(/\r?\n/).forEach((line, index) => {
-      const pattern = line.trim();
-      if (pattern === "" || pattern.startsWith("#")) {
-        return;
-      }
-      try {
-        ignore({ ignorecase: false }).add(pattern).ignores("probe");
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(
-          `${this.options.owner}: invalid pattern ${JSON.stringify(pattern)} at line ${index + 1} of ` +
+    this.dockerignore = loadDockerignore().Dockerignore.parse(
+      text,
+      (pattern, line, reason) =>
+        new Error(
+          `${this.options.owner}: invalid pattern ${JSON.stringify(pattern)} at line ${line} of ` +
             `.dockerignore in the build context ${JSON.stringify(
               this.options.directoryProp ?? this.options.directory,
             )} (${reason}); Docker refuses it too.`,
-        );
-      }
-    });
+        ),
+    );
   }
 
   private isIgnored(relPath: string): boolean {
-    return this.matcher !== undefined && this.matcher.ignores(relPath);
+    return this.dockerignore !== undefined && this.dockerignore.ignores(relPath);
   }
 
   /** True when something below the ignored directory `relPath` could still be sent. */
@@ -357,7 +186,7 @@ export class ContextFingerprint {
         return true;
       }
     }
-    return this.reincludes.some((r) => ContextFingerprint.couldMatchBelow(r.segments, segments));
+    return this.dockerignore?.couldReincludeBelow(segments) ?? false;
   }
 
   private readDirectory(absDir: string, relDir: string): fs.Dirent[] {
@@ -495,7 +324,11 @@ export class ContextFingerprint {
   private openCache(): DigestCache | undefined {
     if (!this.cacheOpened) {
       this.cacheOpened = true;
-      this.cache = DigestCache.open(this.root, this.options);
+      this.cache = loadDigestCache().DigestCache.open(
+        this.root,
+        this.options,
+        this.session.checkedCacheDirectories,
+      );
     }
     return this.cache;
   }
@@ -541,239 +374,22 @@ export class ContextFingerprint {
   }
 }
 
-const CACHE_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE";
-const CACHE_DIR_ENV = "CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR";
-const CACHE_FORMAT = "cdktf-cloud-run/digest-cache/v1";
-const DEFAULT_TRUST_MARGIN_MS = 2000;
-/**
- * Smaller files are always read: reading them costs about as much as checking a cache entry,
- * and a context of only small files then never needs a cache file.
- */
-const MIN_CACHED_SIZE = 16 * 1024;
-/** Cache directories already checked by this process, and whether they can be used. */
-const checkedCacheDirectories = new Map<string, boolean>();
-const HEX_DIGEST = /^[0-9a-f]{64}$/;
-const NS_PER_MS = BigInt(1000000);
-
-/** A cache entry: the file's identity and times when it was hashed, and its content digest. */
-interface CacheEntry {
-  readonly key: string;
-  readonly digest: string;
-}
-
-/**
- * A persistent cache of the content digests of the files of one build context, so that
- * re-synthesizing an unchanged context does not read its files again.
- *
- * - Where: one file per context (named by a hash of the absolute context path) in
- *   `<os.tmpdir()>/cdktf-cloud-run-fingerprints-<uid>`, or `$CDKTF_CLOUD_RUN_FINGERPRINT_CACHE_DIR`.
- *   Never inside the context, and nothing of it reaches the synthesized output. The directory
- *   must be a real directory owned by the current user and not writable by group or others
- *   (so no other user can plant digests); otherwise the cache is not used.
- * - What: the digests of regular files of at least 16 KiB (smaller ones are cheaper to read
- *   than to look up, and a context of small files needs no cache file at all).
- * - When a digest is reused: the file's device, inode, mode, size, mtime and ctime (nanoseconds,
- *   `fs.statSync(..., { bigint: true })`) all equal the ones recorded when it was hashed. Content
- *   cannot change without changing mtime and ctime, and user space cannot set ctime back (short
- *   of setting the system clock back). A file system that does not maintain ctime (some network
- *   or FUSE mounts) defeats this: turn the cache off there.
- * - Racy files (as in git's racy-git problem): a file changed within the same timestamp tick
- *   as the moment it was hashed could keep identical times. So an entry is only recorded when
- *   the file's mtime and ctime are at least `cacheTrustMarginMs` (2 s) older than the start of
- *   the walk that hashed it, which also covers coarse file-system timestamps (1-2 s) and the lag
- *   of the kernel's coarse clock. The stat is taken before the content is read, and a file whose
- *   size changed while it was read is not recorded.
- * - A missing, unreadable, foreign (other format or context) or corrupt file (its checksum does
- *   not match) is ignored as a whole; writes are atomic (temporary file + rename), and failures
- *   to write are ignored: the cache only ever saves work.
- * - Off with `CDKTF_CLOUD_RUN_FINGERPRINT_CACHE=0` (or `false`, `off`, `no`).
- */
-class DigestCache {
-  /** False when the cache is turned off (by the option or the environment). */
-  public static enabled(options: FingerprintOptions): boolean {
-    const env = (process.env[CACHE_ENV] ?? "").trim().toLowerCase();
-    return options.cache !== false && !["0", "false", "off", "no"].includes(env);
-  }
-
-  /** The cache for a context, or undefined when it is turned off or cannot be used safely. */
-  public static open(root: string, options: FingerprintOptions): DigestCache | undefined {
-    if (!DigestCache.enabled(options)) {
-      return undefined;
-    }
-    const directory =
-      options.cacheDirectory ?? (process.env[CACHE_DIR_ENV] || defaultCacheDirectory());
-    let usable = checkedCacheDirectories.get(directory);
-    if (usable === undefined) {
-      usable = preparePrivateDirectory(directory);
-      checkedCacheDirectories.set(directory, usable);
-    }
-    if (!usable) {
-      return undefined;
-    }
-    return new DigestCache(root, directory, options.cacheTrustMarginMs ?? DEFAULT_TRUST_MARGIN_MS);
-  }
-
-  private readonly file: string;
-  private readonly previous: Map<string, CacheEntry>;
-  private readonly next = new Map<string, CacheEntry>();
-  /** Files with mtime and ctime before this (ns since the epoch) may be recorded. */
-  private readonly trustedBefore: bigint;
-  private added = false;
-
-  private constructor(
-    private readonly root: string,
-    directory: string,
-    trustMarginMs: number,
-  ) {
-    const name = crypto.createHash("sha256").update(`${CACHE_FORMAT}\0${root}`).digest("hex");
-    this.file = path.join(directory, `${name.slice(0, 40)}.json`);
-    this.trustedBefore = BigInt(Date.now() - Math.round(trustMarginMs)) * NS_PER_MS;
-    this.previous = this.load();
-  }
-
-  /**
-   * The recorded digest of a file, when its current identity and times (`stat`, taken just
-   * now) prove it unchanged.
-   */
-  public lookup(
-    relPath: string,
-    stat: fs.BigIntStats,
-  ): { size: number; executable: boolean; digest: string } | undefined {
-    const entry = this.previous.get(relPath);
-    if (entry === undefined || statKey(stat) !== entry.key) {
-      return undefined;
-    }
-    this.next.set(relPath, entry);
-    return {
-      size: Number(stat.size),
-      executable: (stat.mode & BigInt(0o111)) !== BigInt(0),
-      digest: entry.digest,
-    };
-  }
-
-  /**
-   * Records a digest computed from the content read after `stat` was taken, when the file is
-   * old enough to be trusted and did not change size while it was read.
-   */
-  public store(relPath: string, stat: fs.BigIntStats, size: number, digest: string): void {
-    if (
-      size < MIN_CACHED_SIZE ||
-      stat.size !== BigInt(size) ||
-      stat.mtimeNs >= this.trustedBefore ||
-      stat.ctimeNs >= this.trustedBefore
-    ) {
-      return;
-    }
-    this.next.set(relPath, { key: statKey(stat), digest });
-    this.added = true;
-  }
-
-  /** Writes the entries of this walk when they differ from the ones loaded. */
-  public save(): void {
-    if (!this.added && this.next.size === this.previous.size) {
-      return;
-    }
-    try {
-      if (this.next.size === 0) {
-        fs.rmSync(this.file, { force: true });
-        return;
-      }
-      const body = JSON.stringify([...this.next].map(([rel, e]) => [rel, e.key, e.digest]));
-      const header = JSON.stringify({
-        format: CACHE_FORMAT,
-        root: this.root,
-        checksum: crypto.createHash("sha256").update(body).digest("hex"),
-      });
-      const temporary = `${this.file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
-      try {
-        try {
-          fs.writeFileSync(temporary, `${header}\n${body}`, { mode: 0o600 });
-        } catch (error) {
-          // The directory was removed since it was checked: check (and create) it again.
-          if (errorCode(error) !== "ENOENT" || !preparePrivateDirectory(path.dirname(this.file))) {
-            throw error;
-          }
-          fs.writeFileSync(temporary, `${header}\n${body}`, { mode: 0o600 });
-        }
-        fs.renameSync(temporary, this.file);
-      } finally {
-        fs.rmSync(temporary, { force: true });
-      }
-    } catch {
-      // The cache only saves work; a failure to write it changes nothing else.
-    }
-  }
-
-  /** The entries of the cache file, or none when it is missing, foreign or corrupt. */
-  private load(): Map<string, CacheEntry> {
-    const entries = new Map<string, CacheEntry>();
-    let text: string;
-    try {
-      if (!fs.existsSync(this.file)) {
-        return entries;
-      }
-      text = fs.readFileSync(this.file, "utf8");
-    } catch {
-      return entries;
-    }
-    try {
-      const newline = text.indexOf("\n");
-      if (newline < 0) {
-        return entries;
-      }
-      const header = JSON.parse(text.slice(0, newline));
-      const body = text.slice(newline + 1);
-      if (
-        typeof header !== "object" ||
-        header === null ||
-        header.format !== CACHE_FORMAT ||
-        header.root !== this.root ||
-        header.checksum !== crypto.createHash("sha256").update(body).digest("hex")
-      ) {
-        return entries;
-      }
-      const list: unknown = JSON.parse(body);
-      if (!Array.isArray(list)) {
-        return entries;
-      }
-      for (const item of list) {
-        if (
-          !Array.isArray(item) ||
-          item.length !== 3 ||
-          typeof item[0] !== "string" ||
-          typeof item[1] !== "string" ||
-          typeof item[2] !== "string" ||
-          !HEX_DIGEST.test(item[2])
-        ) {
-          return new Map();
-        }
-        entries.set(item[0], { key: item[1], digest: item[2] });
-      }
-    } catch {
-      return new Map();
-    }
-    return entries;
-  }
-}
-
-/** What identifies a file's content without reading it. */
-function statKey(stat: fs.BigIntStats): string {
-  return `${stat.dev}:${stat.ino}:${stat.mode}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-}
-
-function defaultCacheDirectory(): string {
-  return userTemporaryDirectory("cdktf-cloud-run-fingerprints");
-}
-
 /** Compares two strings by the bytes of their UTF-8 encoding. */
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-function errorCode(error: unknown): string | undefined {
-  if (typeof error === "object" && error !== null && "code" in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === "string" ? code : undefined;
-  }
-  return undefined;
+/**
+ * The `.dockerignore` matcher, loaded for the first context that has a `.dockerignore`.
+ */
+function loadDockerignore(): typeof import("./dockerignore") {
+  return require("./dockerignore");
+}
+
+/**
+ * The digest cache, loaded for the first file large enough to be cached (see `MIN_CACHED_SIZE`):
+ * a context of small files never needs it.
+ */
+function loadDigestCache(): typeof import("./digest-cache") {
+  return require("./digest-cache");
 }

@@ -1,6 +1,6 @@
 import * as crypto from "crypto";
 import { sanitizeName } from "../util/names";
-import { invalidProp, isUnresolved } from "../util/validation";
+import { checkText } from "../util/check";
 
 /** One path component of a Docker image name (distribution/reference). */
 const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -24,21 +24,15 @@ export function defaultRepositoryId(constructPath: string): string {
  * @internal
  */
 export function checkImageName(owner: string, prop: string, imageName: string): void {
-  if (isUnresolved(imageName)) {
-    return;
-  }
-  if (
-    typeof imageName !== "string" ||
-    imageName.length === 0 ||
-    imageName.length > 255 ||
-    !imageName.split("/").every((component) => IMAGE_PATH_COMPONENT.test(component))
-  ) {
-    throw invalidProp(
-      owner,
-      prop,
-      "must be one or more '/'-separated components of lowercase letters and digits, " +
-        "separated inside a component by '.', '_', '__' or hyphens (at most 255 characters)",
-      imageName,
-    );
-  }
+  checkText(
+    owner,
+    prop,
+    imageName,
+    "must be one or more '/'-separated components of lowercase letters and digits, " +
+      "separated inside a component by '.', '_', '__' or hyphens (at most 255 characters)",
+    (name) =>
+      name.length > 0 &&
+      name.length <= 255 &&
+      name.split("/").every((component) => IMAGE_PATH_COMPONENT.test(component)),
+  );
 }

@@ -2,14 +2,13 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack } from "cdktf";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct } from "constructs";
+import { perStack } from "../util/singletons";
+import { afterStackSynthesis } from "../util/stack-synthesis";
 
 const ID = "cdktf-cloud-run-dockerfiles";
 /** The folder of the stack's working directory the Dockerfiles are written to. */
 const FOLDER = `assets/${ID}`;
-/** Where a stack keeps its staged Dockerfiles (shared by copies of this library). */
-const STAGED_KEY = Symbol.for("cdktf-cloud-run.StagedDockerfiles");
 
 /**
  * The Dockerfile texts a stack's images are built from, written into the stack's working
@@ -27,19 +26,15 @@ const STAGED_KEY = Symbol.for("cdktf-cloud-run.StagedDockerfiles");
 export class StagedDockerfiles extends Construct {
   /** The staged Dockerfiles of the stack that contains `scope`, created on first use. */
   public static of(scope: Construct): StagedDockerfiles {
-    const stack = TerraformStack.of(scope);
-    const existing = (stack as unknown as { [STAGED_KEY]?: StagedDockerfiles })[STAGED_KEY];
-    if (existing !== undefined) {
-      return existing;
-    }
-    // The id is free unless a construct of the user's took it.
-    let id = ID;
-    for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
-      id = `${ID}${n}`;
-    }
-    const staged = new StagedDockerfiles(stack, id);
-    Object.defineProperty(stack, STAGED_KEY, { value: staged, enumerable: false });
-    return staged;
+    // Shared by copies of this library.
+    return perStack(scope, "StagedDockerfiles", (stack) => {
+      // The id is free unless a construct of the user's took it.
+      let id = ID;
+      for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
+        id = `${ID}${n}`;
+      }
+      return new StagedDockerfiles(stack, id);
+    });
   }
 
   /** Text by the folder name (the first 32 hex digits of its sha256). */
@@ -47,19 +42,13 @@ export class StagedDockerfiles extends Construct {
 
   private constructor(stack: TerraformStack, id: string) {
     super(stack, id);
-    addCustomSynthesis(this, {
-      onSynthesize: (session) => {
-        const directory = path.join(
-          session.outdir,
-          session.manifest.forStack(stack).workingDirectory,
-          ...FOLDER.split("/"),
-        );
-        fs.rmSync(directory, { recursive: true, force: true });
-        for (const [hash, text] of this.texts) {
-          fs.mkdirSync(path.join(directory, hash), { recursive: true });
-          fs.writeFileSync(path.join(directory, hash, "Dockerfile"), text);
-        }
-      },
+    afterStackSynthesis(stack, (_session, stackDirectory) => {
+      const directory = path.join(stackDirectory, ...FOLDER.split("/"));
+      fs.rmSync(directory, { recursive: true, force: true });
+      for (const [hash, text] of this.texts) {
+        fs.mkdirSync(path.join(directory, hash), { recursive: true });
+        fs.writeFileSync(path.join(directory, hash, "Dockerfile"), text);
+      }
     });
   }
 

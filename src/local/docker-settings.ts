@@ -4,8 +4,8 @@
  * @internal
  */
 import * as net from "net";
-import { parseCpu, parseMemory, resolveRuntime } from "../cloud-run/limits";
-import { invalidProp, isUnresolved } from "../util/validation";
+import { parseCpu, parseMemory, resolveRuntime } from "../run-contract/resources";
+import { checkKnown, checkText, invalidProp, isUnresolved, matches } from "../util/check";
 
 /**
  * The CFS scheduler period Docker uses for `--cpus` (100 ms, in microseconds).
@@ -47,14 +47,12 @@ export function dockerLimits(owner: string, cpu: string, memory: string): Docker
     ["cpu", cpu],
     ["memory", memory],
   ] as const) {
-    if (isUnresolved(value)) {
-      throw invalidProp(
-        owner,
-        prop,
-        "must be known at synth for a local service (it is converted to Docker's units), not a token",
-        value,
-      );
-    }
+    checkKnown(
+      owner,
+      prop,
+      value,
+      "must be known at synth for a local service (it is converted to Docker's units), not a token",
+    );
   }
   resolveRuntime(owner, { cpu, memory });
   const cores = parseCpu(owner, cpu);
@@ -147,15 +145,11 @@ export function isValidContainerName(value: string): boolean {
  * @internal
  */
 export function validateContainerName(owner: string, value: string): void {
-  if (isUnresolved(value)) {
-    return;
-  }
-  if (!isValidContainerName(value)) {
-    throw invalidProp(
-      owner,
-      "containerName",
-      "must be at least 2 letters, digits, '_', '.' or '-', starting with a letter or digit (a Docker container name)",
-      value,
-    );
-  }
+  checkText(
+    owner,
+    "containerName",
+    value,
+    "must be at least 2 letters, digits, '_', '.' or '-', starting with a letter or digit (a Docker container name)",
+    matches(CONTAINER_NAME_PATTERN),
+  );
 }

@@ -1,25 +1,14 @@
 import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Annotations, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULTS } from "../cloud-run/defaults";
-import {
-  resolveServiceName,
-  validateEnvName,
-  validateEnvValue,
-  validatePort,
-} from "../cloud-run/limits";
+import { DEFAULTS } from "../run-contract/defaults";
+import { ContainerEnvironment } from "../run-contract/environment";
+import { resolveServiceName } from "../run-contract/metadata";
+import { validatePort } from "../run-contract/ports";
 import { dockerProviderFor } from "../image/docker-provider";
 import type { ContainerImage } from "../image/container-image";
-import { invalidProp, isUnresolved, knownMap, ownerName } from "../util/validation";
-import {
-  addressesOverlap,
-  dockerLimits,
-  isUnspecifiedAddress,
-  isValidContainerName,
-  normalizeHostAddress,
-  urlHost,
-  validateContainerName,
-} from "./docker-settings";
+import { checkConstant, invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
+import type { DockerLimits } from "./docker-settings";
 import { RestartPolicy } from "./restart-policy";
 
 /**
@@ -163,13 +152,16 @@ export class LocalService extends Construct {
   /** The image that runs. */
   public readonly image: ContainerImage;
 
-  private readonly owner: string;
-  private readonly env: Array<{ readonly name: string; readonly value: string }> = [];
+  private readonly environment: ContainerEnvironment;
 
   constructor(scope: Construct, id: string, props: LocalServiceProps) {
     super(scope, id);
     const owner = ownerName("LocalService", this.node.path);
-    this.owner = owner;
+    // Cloud Run's rules for names and values; the 1000-variable limit is Cloud Run's own.
+    this.environment = new ContainerEnvironment(owner, {
+      alreadySet: "it is already set",
+      countLimit: false,
+    });
 
     // --- image: non-root, as on Cloud Run (the user is never overridden here)
     if (
@@ -189,26 +181,30 @@ export class LocalService extends Construct {
     this.serviceName = serviceName;
     this.revision = `${serviceName}-local-${props.image.tag.slice(0, 8)}`;
     this.containerName = props.containerName ?? defaultContainerName(serviceName);
-    validateContainerName(owner, this.containerName);
+    const settings = loadDockerSettings();
+    settings.validateContainerName(owner, this.containerName);
 
     // --- network
     this.port = props.port ?? DEFAULTS.port;
     validatePort(owner, "port", this.port);
     this.hostPort = props.hostPort ?? this.port;
     validatePort(owner, "hostPort", this.hostPort);
-    this.hostAddress = normalizeHostAddress(owner, props.hostAddress ?? DEFAULT_HOST_ADDRESS);
-    if (!isUnresolved(this.hostAddress) && isUnspecifiedAddress(this.hostAddress)) {
+    this.hostAddress = settings.normalizeHostAddress(
+      owner,
+      props.hostAddress ?? DEFAULT_HOST_ADDRESS,
+    );
+    if (!isUnresolved(this.hostAddress) && settings.isUnspecifiedAddress(this.hostAddress)) {
       Annotations.of(this).addWarning(
         `${owner}: hostAddress ${JSON.stringify(this.hostAddress)} publishes port ${this.hostPort} on every ` +
           "network interface: other machines can reach the service. Use 127.0.0.1 (the default) to keep it local.",
       );
     }
-    this.url = `http://${urlHost(this.hostAddress)}:${numberText(this.hostPort)}`;
+    this.url = `http://${settings.urlHost(this.hostAddress)}:${numberText(this.hostPort)}`;
 
     // --- limits, with Cloud Run's rules
     const cpu = props.cpu ?? DEFAULTS.cpu;
     const memory = props.memory ?? DEFAULTS.memory;
-    const limits = dockerLimits(owner, cpu, memory);
+    const limits: DockerLimits = settings.dockerLimits(owner, cpu, memory);
 
     // --- environment (validated before anything is created)
     for (const [name, value] of Object.entries(knownMap(owner, "environment", props.environment))) {
@@ -216,9 +212,7 @@ export class LocalService extends Construct {
     }
 
     const restart = props.restart ?? RestartPolicy.UNLESS_STOPPED;
-    if (!(restart instanceof RestartPolicy)) {
-      throw invalidProp(owner, "restart", "must be one of the RestartPolicy constants", restart);
-    }
+    checkConstant(owner, "restart", restart, (v) => v instanceof RestartPolicy, "RestartPolicy");
 
     const { Container: ContainerResource } = loadContainerModule();
     this.container = new ContainerResource(this, "Container", {
@@ -275,12 +269,7 @@ export class LocalService extends Construct {
    * not be in use.
    */
   public addEnvironment(name: string, value: string): void {
-    validateEnvName(this.owner, "environment", name);
-    validateEnvValue(this.owner, "environment", name, value);
-    if (this.env.some((entry) => entry.name === name)) {
-      throw invalidProp(this.owner, "environment", "names must be unique: it is already set", name);
-    }
-    this.env.push({ name, value });
+    this.environment.addPlain("environment", name, value);
   }
 
   /** Two local services of one app that publish the same port on overlapping host addresses. */
@@ -296,12 +285,12 @@ export class LocalService extends Construct {
         isUnresolved(other.hostPort) ||
         isUnresolved(other.hostAddress) ||
         other.hostPort !== this.hostPort ||
-        !addressesOverlap(this.hostAddress, other.hostAddress)
+        !loadDockerSettings().addressesOverlap(this.hostAddress, other.hostAddress)
       ) {
         continue;
       }
       errors.push(
-        `${this.owner}: invalid hostPort: must not be published twice on the same host address: ` +
+        `${ownerName("LocalService", this.node.path)}: invalid hostPort: must not be published twice on the same host address: ` +
           `${ownerName("LocalService", other.node.path)} publishes ${other.hostAddress} port ${other.hostPort} too ` +
           `(set hostPort or hostAddress). Got: ${this.hostPort} on ${this.hostAddress}`,
       );
@@ -316,7 +305,7 @@ export class LocalService extends Construct {
       `K_REVISION=${this.revision}`,
       `K_CONFIGURATION=${this.serviceName}`,
     ];
-    return [...contract, ...this.env.map((entry) => `${entry.name}=${entry.value}`)];
+    return [...contract, ...this.environment.plain.map((entry) => `${entry.name}=${entry.value}`)];
   }
 }
 
@@ -334,7 +323,7 @@ function loadContainerModule(): typeof import("@cdktf/provider-docker/lib/contai
  * characters), else `<service name>-local`.
  */
 function defaultContainerName(serviceName: string): string {
-  return isUnresolved(serviceName) || isValidContainerName(serviceName)
+  return isUnresolved(serviceName) || loadDockerSettings().isValidContainerName(serviceName)
     ? serviceName
     : `${serviceName}-local`;
 }
@@ -342,4 +331,12 @@ function defaultContainerName(serviceName: string): string {
 /** A number as text: plain digits, or a token string when only known at apply. */
 function numberText(value: number): string {
   return isUnresolved(value) ? Token.asString(value) : String(value);
+}
+
+/**
+ * Cloud Run's settings in Docker's terms (and Node's `net`), loaded with the first
+ * `LocalService`: programs that only deploy to Cloud Run never need them.
+ */
+function loadDockerSettings(): typeof import("./docker-settings") {
+  return require("./docker-settings");
 }

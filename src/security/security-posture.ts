@@ -1,15 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Annotations, Aspects, TerraformStack } from "cdktf";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
-import { invalidProp, isUnresolved, ownerName } from "../util/validation";
+import { invalidProp, isUnresolved, ownerName } from "../util/check";
+import { perStack } from "../util/singletons";
+import { afterStackSynthesis } from "../util/stack-synthesis";
 import { StackModel, inspectStack } from "./internal/inspect";
 import { renderReport } from "./internal/report";
 import { evaluate, ruleLabel } from "./internal/rules";
 import { PostureFinding, PostureRule } from "./posture-rule";
+import { PostureWorkload } from "./workload";
 
-const POSTURE_KEY = Symbol.for("cdktf-cloud-run.SecurityPosture");
 const POSTURE_MARK = Symbol.for("cdktf-cloud-run.SecurityPosture.mark");
 const REPORT_FILE = "security-report.md";
 
@@ -79,17 +80,13 @@ export class SecurityPosture extends Construct {
         scope?.node?.path ?? scope,
       );
     }
-    const existing = (stack as unknown as { [POSTURE_KEY]?: SecurityPosture })[POSTURE_KEY];
-    if (existing !== undefined) {
-      return existing;
-    }
-    let id = "SecurityPosture";
-    for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
-      id = `SecurityPosture${n}`;
-    }
-    const posture = new SecurityPosture(stack, id);
-    Object.defineProperty(stack, POSTURE_KEY, { value: posture, enumerable: false });
-    return posture;
+    return perStack(stack, "SecurityPosture", () => {
+      let id = "SecurityPosture";
+      for (let n = 2; stack.node.tryFindChild(id) !== undefined; n++) {
+        id = `SecurityPosture${n}`;
+      }
+      return new SecurityPosture(stack, id);
+    });
   }
 
   /**
@@ -106,6 +103,7 @@ export class SecurityPosture extends Construct {
   private readonly owner: string;
   private readonly acknowledgements: Acknowledgement[] = [];
   private readonly warned = new Set<string>();
+  private readonly workloads = new Map<IConstruct, PostureWorkload>();
   /** Set when a synth starts (its aspects run before its validations and report). */
   private synthPass?: SynthPass;
 
@@ -115,7 +113,7 @@ export class SecurityPosture extends Construct {
     this.stack = stack;
     this.owner = ownerName("SecurityPosture", stack.node.path);
     stack.node.addValidation({ validate: () => this.validate() });
-    // A synth runs the aspects, then the validations, then the custom synthesis: the model the
+    // A synth runs the aspects, then the validations, then writes the files: the model the
     // validation computed is reused by the report when no construct was added in between.
     Aspects.of(this).add({
       visit: (node) => {
@@ -124,28 +122,22 @@ export class SecurityPosture extends Construct {
         }
       },
     });
-    addCustomSynthesis(this, {
-      onSynthesize: (session) => {
-        const pass = this.synthPass;
-        this.synthPass = undefined;
-        const reusable =
-          pass?.checked !== undefined &&
-          pass.size === this.stack.node.findAll().length &&
-          pass.acknowledgements === this.acknowledgements.length;
-        const checked = reusable && pass.checked !== undefined ? pass.checked : this.checkNow();
-        const directory = path.join(
-          session.outdir,
-          session.manifest.forStack(stack).workingDirectory,
-        );
-        fs.mkdirSync(directory, { recursive: true });
-        fs.writeFileSync(
-          path.join(directory, REPORT_FILE),
-          renderReport(
-            checked.model,
-            checked.results.map((c) => c.finding),
-          ),
-        );
-      },
+    afterStackSynthesis(stack, (_session, directory) => {
+      const pass = this.synthPass;
+      this.synthPass = undefined;
+      const reusable =
+        pass?.checked !== undefined &&
+        pass.size === this.stack.node.findAll().length &&
+        pass.acknowledgements === this.acknowledgements.length;
+      const checked = reusable && pass.checked !== undefined ? pass.checked : this.checkNow();
+      fs.mkdirSync(directory, { recursive: true });
+      fs.writeFileSync(
+        path.join(directory, REPORT_FILE),
+        renderReport(
+          checked.model,
+          checked.results.map((c) => c.finding),
+        ),
+      );
     });
   }
 
@@ -199,7 +191,16 @@ export class SecurityPosture extends Construct {
    * Checks the stack now: every violation of a rule, acknowledged or not, in rule order.
    */
   public findings(): PostureFinding[] {
-    return this.check(inspectStack(this.stack)).map((c) => c.finding);
+    return this.check(inspectStack(this.stack, this.workloads)).map((c) => c.finding);
+  }
+
+  /**
+   * Registers a workload of the library (a `CloudRunService`), which the rules and the report
+   * then know as such: created public on purpose or not, its image, its own service account.
+   * @internal
+   */
+  public _addWorkload(workload: PostureWorkload): void {
+    this.workloads.set(workload.construct, workload);
   }
 
   /**
@@ -214,21 +215,22 @@ export class SecurityPosture extends Construct {
   }
 
   private checkNow(): CheckedModel {
-    const model = inspectStack(this.stack);
+    const model = inspectStack(this.stack, this.workloads);
     return { model, results: this.check(model) };
   }
 
   private check(model: StackModel): Array<{ finding: PostureFinding; construct: IConstruct }> {
     return evaluate(model).map((v) => {
       const path = v.construct.node.path;
+      const rule = v.ruleId as PostureRule;
       const ack = this.acknowledgementFor(
-        v.rule,
+        rule,
         v.subjects.map((s) => s.node.path),
       );
       const finding: PostureFinding = {
-        rule: v.rule,
+        rule,
         path,
-        message: `[${ruleLabel(v.rule)}] ${path}: ${v.what} Fix: ${v.fix}`,
+        message: `[${ruleLabel(rule)}] ${path}: ${v.what} Fix: ${v.fix}`,
         acknowledged: ack !== undefined,
         reason: ack?.reason,
       };

@@ -9,7 +9,7 @@
  * spells the patterns `[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}` and `[\p{Ll}\p{Lo}\p{N}_-]{0,63}`.
  * @internal
  */
-import { invalidProp, isUnresolved } from "./validation";
+import { invalidProp, isUnresolved } from "./check";
 
 /** At most 64 labels per resource. @internal */
 export const MAX_LABELS = 64;

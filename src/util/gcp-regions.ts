@@ -15,8 +15,8 @@
  */
 import { Annotations } from "cdktf";
 import { IConstruct } from "constructs";
-import { nearest } from "./edit-distance";
-import { isUnresolved } from "./validation";
+import { isUnresolved } from "./check";
+import { perApp } from "./singletons";
 
 const REGION_PATTERN = /^[a-z]+(-[a-z]+)+[0-9]{1,2}$/;
 
@@ -144,6 +144,8 @@ export function unknownLocationWarning(
   if (known.includes(value)) {
     return undefined;
   }
+  // Loaded for the first unknown location only.
+  const { nearest } = require("./edit-distance") as typeof import("./edit-distance");
   const suggestions = nearest(value, known, SUGGESTIONS).map((s) => JSON.stringify(s));
   const list =
     suggestions.length > 1
@@ -155,9 +157,6 @@ export function unknownLocationWarning(
     `${KNOWN_LOCATIONS_DATE} (the date of the library's list), ignore this warning.`
   );
 }
-
-/** The locations already reported, per construct. */
-const reported = new WeakMap<IConstruct, Set<string>>();
 
 /**
  * Adds a synth warning to `scope` when `value` is well formed but not a known location of
@@ -176,6 +175,8 @@ export function warnUnknownLocation(
   if (message === undefined) {
     return;
   }
+  // The locations already reported, per construct of the app.
+  const reported = perApp(scope, "ReportedLocations", () => new WeakMap<IConstruct, Set<string>>());
   if (scope.node.scopes.some((s) => reported.get(s)?.has(value) === true)) {
     return;
   }

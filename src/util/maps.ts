@@ -1,4 +1,4 @@
-import { isUnresolved } from "./validation";
+import { isUnresolved } from "./check";
 
 /**
  * A map prop as it goes into the Terraform JSON: `undefined` when it has no entries, so an

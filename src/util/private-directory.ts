@@ -11,22 +11,16 @@ export function userTemporaryDirectory(prefix: string): string {
   return path.join(os.tmpdir(), `${prefix}-${currentUser()}`);
 }
 
-let userName: string | undefined;
-
-/** The uid, or the user name where there are no uids (looked up once per process). */
+/** The uid, or the user name where there are no uids. */
 function currentUser(): string {
-  if (userName === undefined) {
-    if (typeof process.getuid === "function") {
-      userName = String(process.getuid());
-    } else {
-      try {
-        userName = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
-      } catch {
-        userName = "user";
-      }
-    }
+  if (typeof process.getuid === "function") {
+    return String(process.getuid());
   }
-  return userName;
+  try {
+    return os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, "_");
+  } catch {
+    return "user";
+  }
 }
 
 /**

@@ -4,9 +4,8 @@ import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-s
 import { Lazy, TerraformOutput, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { CloudRunV2ServiceTemplateContainers } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunService, CloudRunServiceProps } from "../../src/cloud-run/cloud-run-service";
-import { CLIENT_IGNORE_CHANGES } from "../../src/cloud-run/defaults";
-import { Probe } from "../../src/cloud-run/probe";
-import { ExecutionEnvironment, Ingress, VpcEgress } from "../../src/cloud-run/settings";
+import { CLIENT_IGNORE_CHANGES } from "../../src/run-contract/ignore-changes";
+import { ExecutionEnvironment, Ingress, Probe, VpcEgress } from "../../src";
 import { ContainerImage } from "../../src/image/container-image";
 import { DockerRepository } from "../../src/image/docker-repository";
 import {

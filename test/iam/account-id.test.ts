@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { ACCOUNT_ID_MAX_LENGTH, deriveAccountId, isValidAccountId } from "../../src/iam/account-id";
-import { deriveServiceName } from "../../src/cloud-run/limits";
+import { deriveServiceName } from "../../src/run-contract/metadata";
 import { defaultRepositoryId } from "../../src/image/names";
 import { sanitizeName } from "../../src/util/names";
 

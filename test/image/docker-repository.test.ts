@@ -10,7 +10,7 @@ import { ContainerImage } from "../../src/image/container-image";
 import { warnings } from "../support/annotations";
 import { CloudRunService } from "../../src/cloud-run/cloud-run-service";
 import { defaultRepositoryId } from "../../src/image/names";
-import { validateRegion } from "../../src/cloud-run/limits";
+import { validateRegion } from "../../src/run-contract/region";
 
 /** Synthesized Terraform JSON, navigated freely in assertions. */
 type TfJson = ReturnType<typeof JSON.parse>;

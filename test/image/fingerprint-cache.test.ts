@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { ContainerImage } from "../../src/image/container-image";
-import { ContextFingerprint, FingerprintOptions } from "../../src/image/fingerprint";
+import { ContextFingerprint } from "../../src/image/fingerprint";
+import { FingerprintOptions } from "../../src/image/fingerprint-options";
 import { tempDir } from "../support/temp";
 
 const DOCKERFILE =

@@ -4,7 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import * as fc from "fast-check";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
-import { ContextFingerprint, FingerprintOptions } from "../../src/image/fingerprint";
+import { Dockerignore } from "../../src/image/dockerignore";
+import { ContextFingerprint } from "../../src/image/fingerprint";
+import { FingerprintOptions } from "../../src/image/fingerprint-options";
 import { fileModesAreBypassed } from "../support/temp";
 
 const OWNER = "ContainerImage 'Stack/Image'";
@@ -379,7 +381,7 @@ describe("ContextFingerprint", () => {
   });
 });
 
-describe("ContextFingerprint.couldMatchBelow", () => {
+describe("Dockerignore.couldMatchBelow", () => {
   const split = (p: string) => (p === "" ? [] : p.split("/"));
   test.each([
     ["target/keep", "target", true],
@@ -392,13 +394,21 @@ describe("ContextFingerprint.couldMatchBelow", () => {
     ["t*t/keep", "target", true],
     ["t?rget/keep", "target", true],
     ["t?rget/keep", "tarrget", false],
+    // Segments the matcher would read as syntax of a line of their own.
+    ["!x/keep", "!x", true],
+    ["!x/keep", "x", false],
+    ["#c/keep", "#c", true],
+    ["a /keep", "a ", true],
+    ["a /keep", "a", false],
+    ["[ab]/keep", "b", true],
+    ["[ab]/keep", "c", false],
   ])("pattern %s below %s: %s", (pattern, dir, expected) => {
-    expect(ContextFingerprint.couldMatchBelow(split(pattern), split(dir))).toBe(expected);
+    expect(Dockerignore.couldMatchBelow(split(pattern), split(dir))).toBe(expected);
   });
 
   test("reincludePatterns cleans patterns like Docker", () => {
     expect(
-      ContextFingerprint.reincludePatterns(
+      Dockerignore.reincludePatterns(
         "# comment\n!/target/keep/\n  ! spaced \nignored\n!\n!a/../b\r\n",
       ),
     ).toEqual([["target", "keep"], ["spaced"], ["b"]]);

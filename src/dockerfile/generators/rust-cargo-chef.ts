@@ -1,5 +1,5 @@
 import { RustCargoChefOptions } from "../generator-options";
-import { invalidProp, isUnresolved } from "../../util/validation";
+import { invalidProp, isUnresolved } from "../../util/check";
 import { checkBoolean, checkPort, checkString, checkWorkdir } from "./validate-options";
 
 const OWNER = "Dockerfile.rustCargoChef";

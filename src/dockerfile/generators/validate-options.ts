@@ -1,4 +1,4 @@
-import { invalidProp, isUnresolved } from "../../util/validation";
+import { checkInteger, checkKnown, invalidProp } from "../../util/check";
 
 /**
  * Checks for generator options. A generated Dockerfile is plain text written at synth time, so
@@ -6,9 +6,7 @@ import { invalidProp, isUnresolved } from "../../util/validation";
  */
 
 function plain(owner: string, prop: string, allowed: string, value: unknown): void {
-  if (isUnresolved(value)) {
-    throw invalidProp(owner, prop, `${allowed}, known at synth time (not a token)`, value);
-  }
+  checkKnown(owner, prop, value, `${allowed}, known at synth time (not a token)`);
 }
 
 /** A string matching `pattern`, or the default when undefined. */
@@ -37,10 +35,8 @@ export function checkPort(owner: string, value: unknown, defaultValue: number): 
     return defaultValue;
   }
   plain(owner, "port", allowed, value);
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
-    throw invalidProp(owner, "port", allowed, value);
-  }
-  return value;
+  checkInteger(owner, "port", value as number, { min: 1, max: 65535 });
+  return value as number;
 }
 
 /** A boolean, or the default when undefined. */

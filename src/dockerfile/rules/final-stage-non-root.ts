@@ -1,7 +1,7 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { Analysis, stageLabel } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { stageLabel } from "../internal/instructions";
+import { dockerfileRule } from "./rule";
 
 /** The fix every "not proven non-root" message ends with. */
 export const NON_ROOT_FIX =
@@ -9,23 +9,21 @@ export const NON_ROOT_FIX =
   "image such as gcr.io/distroless/cc-debian13:nonroot.";
 
 /** CR001: the final (or target) stage must be proven to run as a non-root user. */
-export const finalStageNonRoot: Rule = {
+export const finalStageNonRoot = dockerfileRule({
   id: DockerfileRules.FINAL_STAGE_NOT_NON_ROOT,
-  description: "The final (or target) stage is not proven to run as a non-root user.",
-  check(analysis: Analysis) {
+  severity: FindingSeverity.ERROR,
+  title: "The final (or target) stage is not proven to run as a non-root user.",
+  check(analysis, found) {
     const final = analysis.finalStage.stage;
     const user = analysis.runtimeUser(analysis.finalIndex);
     if (!user.isRoot) {
-      return [];
+      return;
     }
-    return [
-      finding(
-        DockerfileRules.FINAL_STAGE_NOT_NON_ROOT,
-        FindingSeverity.ERROR,
-        user.line ?? final.line,
+    found({
+      line: user.line ?? final.line,
+      message:
         `The final stage ${stageLabel(final)} is not proven to run as a non-root user: ` +
-          `${user.reason} ${NON_ROOT_FIX}`,
-      ),
-    ];
+        `${user.reason} ${NON_ROOT_FIX}`,
+    });
   },
-};
+});

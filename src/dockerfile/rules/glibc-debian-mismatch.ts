@@ -1,5 +1,5 @@
 import { DockerfileRules } from "../rule-ids";
-import { DockerfileFinding, FindingSeverity } from "../types";
+import { FindingSeverity } from "../types";
 import {
   builderDebianRelease,
   debianCodename,
@@ -7,8 +7,8 @@ import {
   ImageReference,
   parseImageReference,
 } from "../internal/image-reference";
-import { Analysis, copyFromFlag, lineOf, stageLabel } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { copyFromFlag, lineOf, stageLabel } from "../internal/instructions";
+import { dockerfileRule } from "./rule";
 
 function describeRelease(release: number): string {
   const codename = debianCodename(release);
@@ -20,17 +20,17 @@ function describeRelease(release: number): string {
  * distroless runtime of another release. The `static` distroless images contain no glibc and are
  * not checked.
  */
-export const glibcDebianMismatch: Rule = {
+export const glibcDebianMismatch = dockerfileRule({
   id: DockerfileRules.GLIBC_DEBIAN_MISMATCH,
-  description:
+  severity: FindingSeverity.WARNING,
+  title:
     "A glibc builder stage on one Debian release is copied into a distroless runtime of another release.",
-  check(analysis: Analysis) {
+  check(analysis, found) {
     const runtimeImage = analysis.rootImage(analysis.finalIndex);
     const runtime = runtimeImage ? distrolessImage(runtimeImage) : undefined;
     if (!runtimeImage || !runtime || runtime.debian === undefined || runtime.flavour === "static") {
-      return [];
+      return;
     }
-    const findings: DockerfileFinding[] = [];
     for (const model of analysis.chain(analysis.finalIndex)) {
       for (const instruction of model.instructions) {
         if (instruction.getKeyword() !== "COPY") {
@@ -58,20 +58,16 @@ export const glibcDebianMismatch: Rule = {
         const described = source
           ? `stage ${stageLabel(source.stage)} (base image ${builderImage.text}, ${describeRelease(release)})`
           : `the image ${builderImage.text} (${describeRelease(release)})`;
-        findings.push(
-          finding(
-            DockerfileRules.GLIBC_DEBIAN_MISMATCH,
-            FindingSeverity.WARNING,
-            lineOf(instruction),
+        found({
+          line: lineOf(instruction),
+          message:
             `COPY --from=${from} at line ${lineOf(instruction)} copies from ${described} into the ` +
-              `runtime ${runtimeImage.text} (${describeRelease(runtime.debian)}); a binary linked against ` +
-              `a different glibc can fail at start with missing GLIBC symbols. Fix: build on the ` +
-              `same Debian release as the runtime (e.g. rust:1-trixie with a -debian13 runtime, ` +
-              `or rust:1-bookworm with -debian12).`,
-          ),
-        );
+            `runtime ${runtimeImage.text} (${describeRelease(runtime.debian)}); a binary linked against ` +
+            `a different glibc can fail at start with missing GLIBC symbols. Fix: build on the ` +
+            `same Debian release as the runtime (e.g. rust:1-trixie with a -debian13 runtime, ` +
+            `or rust:1-bookworm with -debian12).`,
+        });
       }
     }
-    return findings;
   },
-};
+});

@@ -7,12 +7,12 @@ import { baseImageTag } from "./base-image-tag";
 import { debian12Runtime } from "./debian12-runtime";
 import { finalStageNonRoot } from "./final-stage-non-root";
 import { glibcDebianMismatch } from "./glibc-debian-mismatch";
-import { Rule } from "./rule";
+import { DockerfileRule } from "./rule";
 import { shellFormWithoutShell } from "./shell-form-without-shell";
 import { syntax } from "./syntax";
 import { userNameUnresolved } from "./user-name-unresolved";
 
-export const ALL_RULES: readonly Rule[] = [
+export const ALL_RULES: readonly DockerfileRule[] = [
   finalStageNonRoot,
   glibcDebianMismatch,
   shellFormWithoutShell,

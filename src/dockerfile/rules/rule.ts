@@ -1,28 +1,29 @@
-import { DockerfileFinding, FindingSeverity } from "../types";
+import { defineRule, Rule, RuleSpec } from "../../util/rule";
+import { FindingSeverity } from "../types";
 import { ImageReference, isScratch } from "../internal/image-reference";
-import { Analysis, StageModel } from "../internal/model";
+import { Analysis } from "../internal/analysis";
+import { StageModel } from "../internal/stage-model";
 
-/**
- * A rule over the Dockerfile model: a pure function from one analysis to its findings.
- * Rules never throw for odd input; they skip what they cannot judge.
- */
-export interface Rule {
-  /** Stable rule id, see DockerfileRules. */
-  readonly id: string;
-  /** What the rule checks, one line. */
-  readonly description: string;
-  /** Computes the findings. */
-  readonly check: (analysis: Analysis) => DockerfileFinding[];
+/** What a Dockerfile rule reports: the 1-based line and the message. */
+export interface DockerfileFindingDetails {
+  /** 1-based line the finding refers to. */
+  readonly line: number;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
 }
 
-/** Builds a finding. */
-export function finding(
-  ruleId: string,
-  severity: FindingSeverity,
-  line: number,
-  message: string,
-): DockerfileFinding {
-  return { ruleId, severity, line, message };
+/**
+ * A rule over the Dockerfile model (the library's one rule type, see `util/rule`): a pure
+ * function from one analysis to its findings. Rules never throw for odd input; they skip what
+ * they cannot judge.
+ */
+export type DockerfileRule = Rule<Analysis, DockerfileFindingDetails, FindingSeverity>;
+
+/** Makes a Dockerfile rule; its id is one of the `DockerfileRules` constants. */
+export function dockerfileRule(
+  spec: RuleSpec<Analysis, DockerfileFindingDetails, FindingSeverity>,
+): DockerfileRule {
+  return defineRule(spec);
 }
 
 /** The stages built from a registry image (not `scratch`, not another stage) without a digest. */

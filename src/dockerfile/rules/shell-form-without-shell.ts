@@ -1,9 +1,9 @@
 import { Instruction, JSONInstruction } from "dockerfile-ast";
 import { DockerfileRules } from "../rule-ids";
-import { DockerfileFinding, FindingSeverity } from "../types";
+import { FindingSeverity } from "../types";
 import { distrolessImage, isScratch } from "../internal/image-reference";
-import { Analysis, lineOf, stageLabel } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { lineOf, stageLabel } from "../internal/instructions";
+import { dockerfileRule } from "./rule";
 
 /** True when CMD/ENTRYPOINT is written in exec (JSON array) form. */
 export function isExecForm(instruction: Instruction): boolean {
@@ -16,20 +16,20 @@ export function isExecForm(instruction: Instruction): boolean {
  * (other than the `debug` tags, which contain busybox) must be in exec form: there is no
  * `/bin/sh` to run the shell form.
  */
-export const shellFormWithoutShell: Rule = {
+export const shellFormWithoutShell = dockerfileRule({
   id: DockerfileRules.SHELL_FORM_WITHOUT_SHELL,
-  description: "Shell-form CMD or ENTRYPOINT on a distroless or scratch final stage.",
-  check(analysis: Analysis) {
+  severity: FindingSeverity.ERROR,
+  title: "Shell-form CMD or ENTRYPOINT on a distroless or scratch final stage.",
+  check(analysis, found) {
     const image = analysis.rootImage(analysis.finalIndex);
     if (!image) {
-      return [];
+      return;
     }
     const distroless = distrolessImage(image);
     const noShell = isScratch(image) || (distroless !== undefined && !distroless.debug);
     if (!noShell) {
-      return [];
+      return;
     }
-    const findings: DockerfileFinding[] = [];
     for (const keyword of ["ENTRYPOINT", "CMD"]) {
       let effective: Instruction | undefined;
       for (const model of analysis.chain(analysis.finalIndex)) {
@@ -41,18 +41,14 @@ export const shellFormWithoutShell: Rule = {
       }
       if (effective && !isExecForm(effective)) {
         const final = analysis.finalStage.stage;
-        findings.push(
-          finding(
-            DockerfileRules.SHELL_FORM_WITHOUT_SHELL,
-            FindingSeverity.ERROR,
-            lineOf(effective),
+        found({
+          line: lineOf(effective),
+          message:
             `${keyword} at line ${lineOf(effective)} is in shell form, but the final stage ` +
-              `${stageLabel(final)} runs on ${image.text}, which has no shell. Fix: use the exec ` +
-              `form, e.g. ${keyword} ["/app/server"].`,
-          ),
-        );
+            `${stageLabel(final)} runs on ${image.text}, which has no shell. Fix: use the exec ` +
+            `form, e.g. ${keyword} ["/app/server"].`,
+        });
       }
     }
-    return findings;
   },
-};
+});

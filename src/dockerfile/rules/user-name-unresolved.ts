@@ -1,7 +1,7 @@
 import { DockerfileRules } from "../rule-ids";
 import { FindingSeverity } from "../types";
-import { Analysis, quote, stageLabel } from "../internal/model";
-import { finding, Rule } from "./rule";
+import { quote, stageLabel } from "../internal/instructions";
+import { dockerfileRule } from "./rule";
 
 /**
  * CR008: the final (or target) stage runs as a user NAME whose uid the analysis cannot resolve
@@ -9,27 +9,25 @@ import { finding, Rule } from "./rule";
  * it). It counts as non-root, since a user missing from /etc/passwd cannot start, but nothing
  * proves its uid; Kubernetes' `runAsNonRoot` refuses non-numeric users for the same reason.
  */
-export const userNameUnresolved: Rule = {
+export const userNameUnresolved = dockerfileRule({
   id: DockerfileRules.USER_NAME_UNRESOLVED,
-  description: "The final stage runs as a user name whose uid cannot be resolved.",
-  check(analysis: Analysis) {
+  severity: FindingSeverity.WARNING,
+  title: "The final stage runs as a user name whose uid cannot be resolved.",
+  check(analysis, found) {
     const unresolved = analysis.unresolvedUser(analysis.finalIndex);
     if (unresolved === undefined) {
-      return [];
+      return;
     }
     const final = analysis.finalStage.stage;
-    return [
-      finding(
-        DockerfileRules.USER_NAME_UNRESOLVED,
-        FindingSeverity.WARNING,
-        unresolved.line,
+    found({
+      line: unresolved.line,
+      message:
         `USER ${quote(unresolved.raw)} at line ${unresolved.line} (final stage ${stageLabel(final)}) ` +
-          `names the user ${JSON.stringify(unresolved.name)}, whose uid is not known: ` +
-          `${unresolved.why}. It counts as non-root (a user missing from /etc/passwd cannot ` +
-          "start), but no uid is proven, and Kubernetes' runAsNonRoot refuses a non-numeric user " +
-          'for the same reason. Fix: give the uid, e.g. "USER 65532:65532" (or the uid your ' +
-          "useradd -u sets).",
-      ),
-    ];
+        `names the user ${JSON.stringify(unresolved.name)}, whose uid is not known: ` +
+        `${unresolved.why}. It counts as non-root (a user missing from /etc/passwd cannot ` +
+        "start), but no uid is proven, and Kubernetes' runAsNonRoot refuses a non-numeric user " +
+        'for the same reason. Fix: give the uid, e.g. "USER 65532:65532" (or the uid your ' +
+        "useradd -u sets).",
+    });
   },
-};
+});

@@ -4,11 +4,14 @@
  * machine paths) and every list is sorted, so the same program gives the same report.
  * @internal
  */
-import type { CloudRunService } from "../../cloud-run/cloud-run-service";
 import { PUBLIC_MEMBERS } from "../../iam/members";
-import { PostureFinding, PostureRule } from "../posture-rule";
-import { Grant, RunResource, StackModel, resolveText, targetsRun } from "./inspect";
-import { RULE_INFO, holders, ruleLabel } from "./rules";
+import { PostureFinding } from "../posture-rule";
+import { PostureWorkload } from "../workload";
+import { TokenResolver } from "./config-reader";
+import { Grant } from "./grants";
+import { StackModel } from "./inspect";
+import { RunResource, targetsRun } from "./run-resources";
+import { POSTURE_RULES, holders, ruleLabel } from "./rules";
 
 const INVOKER_ROLE = "roles/run.invoker";
 
@@ -42,14 +45,14 @@ function grantTarget(grant: Grant): string {
   return `${grant.targetKind} ${code(grant.target ?? "(provider default)")}`;
 }
 
-function imageCell(model: StackModel, run: RunResource, service?: CloudRunService): string {
+function imageCell(r: TokenResolver, run: RunResource, service?: PostureWorkload): string {
   if (service !== undefined) {
     const image = service.image;
     const repository =
       image.repository !== undefined
-        ? `${resolveText(model.stack, image.repository.repositoryId) ?? "(repository)"}/`
+        ? `${r.text(image.repository.repositoryId) ?? "(repository)"}/`
         : "";
-    const name = resolveText(model.stack, image.imageName) ?? image.imageName;
+    const name = r.text(image.imageName) ?? image.imageName;
     return `${code(`${repository}${name}:${image.tag}`)}, pinned by digest`;
   }
   return cell(
@@ -61,7 +64,7 @@ function imageCell(model: StackModel, run: RunResource, service?: CloudRunServic
   );
 }
 
-function userCell(service?: CloudRunService): string {
+function userCell(service?: PostureWorkload): string {
   if (service === undefined) {
     return "not proven: the image was not built by a ContainerImage of this library";
   }
@@ -79,9 +82,9 @@ interface Row {
   readonly cells: string[];
 }
 
-function serviceRow(model: StackModel, run: RunResource): Row {
-  const service = run.service;
-  const entry = model.services.find((s) => s.service === service);
+function serviceRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
+  const service = run.workload;
+  const entry = model.workloads.find((w) => w.workload === service);
   const onService = model.grants.filter((g) => g.level === "service" && targetsRun(g.target, run));
   const publicMembers = sortedUnique(
     onService.flatMap((g) => g.members.filter((m) => PUBLIC_MEMBERS.includes(m))),
@@ -112,7 +115,7 @@ function serviceRow(model: StackModel, run: RunResource): Row {
   if (run.serviceAccount === undefined) {
     account = "none: the default compute service account";
   } else if (service !== undefined) {
-    account = `${code(run.serviceAccount)} (${service.serviceAccount !== undefined ? "dedicated" : "given"})`;
+    account = `${code(run.serviceAccount)} (${service.dedicatedServiceAccount ? "dedicated" : "given"})`;
   } else {
     account = code(run.serviceAccount);
   }
@@ -130,14 +133,14 @@ function serviceRow(model: StackModel, run: RunResource): Row {
       c.secrets.map((s) => `${code(s.name)} → ${code(s.secret)} version ${code(s.version)}`),
     ),
   );
-  const path = (service ?? run.construct).node.path;
+  const path = (service?.construct ?? run.construct).node.path;
   const name = `${code(run.name)} (${code(path)})${service === undefined ? ", written by hand" : ""}`;
   return {
     path,
     cells: [
       name,
       code(run.location),
-      imageCell(model, run, service),
+      imageCell(r, run, service),
       userCell(service),
       cell(access),
       code(run.ingress ?? "INGRESS_TRAFFIC_ALL"),
@@ -162,8 +165,9 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
   lines.push("");
   lines.push("## Services");
   lines.push("");
+  const r = new TokenResolver(model.stack);
   const rows = model.runResources
-    .map((run) => serviceRow(model, run))
+    .map((run) => serviceRow(model, r, run))
     .sort((a, b) => byText(a.path, b.path));
   if (rows.length === 0) {
     lines.push("No Cloud Run services.");
@@ -181,10 +185,8 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
   lines.push("");
   lines.push("| Rule | Check | Result |");
   lines.push("| --- | --- | --- |");
-  for (const info of RULE_INFO) {
-    lines.push(
-      `| ${ruleLabel(info.rule)} | ${text(info.title)} | ${result(info.rule, findings)} |`,
-    );
+  for (const rule of POSTURE_RULES) {
+    lines.push(`| ${ruleLabel(rule.id)} | ${text(rule.title)} | ${result(rule.id, findings)} |`);
   }
   lines.push("");
   lines.push("## Findings");
@@ -203,7 +205,7 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
   return lines.join("\n");
 }
 
-function result(rule: PostureRule, findings: PostureFinding[]): string {
+function result(rule: string, findings: PostureFinding[]): string {
   const mine = findings.filter((f) => f.rule === rule);
   if (mine.length === 0) {
     return "passed";

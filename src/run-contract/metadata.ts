@@ -1,0 +1,102 @@
+/**
+ * A Cloud Run workload's metadata: its name, description and labels. This module is not
+ * re-exported by `src/index.ts`.
+ *
+ * Sources:
+ * - [names]  https://cloud.google.com/run/docs/resource-model (service name: lowercase letters,
+ *            digits and hyphens, starts with a letter, no trailing hyphen, at most 49 characters)
+ * - [labels] https://cloud.google.com/resource-manager/docs/labels-overview and the provider
+ *            documentation of `google_cloud_run_v2_service.labels`
+ * @internal
+ */
+import { checkText, invalidProp, isUnresolved, matches } from "../util/check";
+import { validateGcpLabels } from "../util/gcp-labels";
+import { sanitizeName } from "../util/names";
+
+/** @internal */
+export const SERVICE_NAME_MAX_LENGTH = 49;
+
+const SERVICE_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Service name: lowercase letters, digits and hyphens, starts with a letter, does not end with a
+ * hyphen, at most 49 characters. [names], DESIGN §3.
+ * @internal
+ */
+export function validateServiceName(owner: string, value: string): void {
+  checkText(
+    owner,
+    "serviceName",
+    value,
+    "must be 1 to 49 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
+    matches(SERVICE_NAME_PATTERN, SERVICE_NAME_MAX_LENGTH),
+  );
+}
+
+/**
+ * The default service name for a construct id: lowercased, every character outside `[a-z0-9-]`
+ * replaced by `-`, runs of `-` collapsed, leading characters up to the first letter dropped,
+ * cut to 49 characters, trailing `-` dropped. Returns `undefined` when nothing usable is left.
+ * @internal
+ */
+export function deriveServiceName(id: string): string | undefined {
+  const name = sanitizeName(id, SERVICE_NAME_MAX_LENGTH);
+  return name.length > 0 ? name : undefined;
+}
+
+/**
+ * The service name a construct uses: the one given, validated, or the one derived from its id.
+ * @internal
+ */
+export function resolveServiceName(owner: string, id: string, given: string | undefined): string {
+  const name = given ?? deriveServiceName(id);
+  if (name === undefined) {
+    throw invalidProp(
+      owner,
+      "serviceName",
+      "cannot be derived from the construct id (it has no letter); set serviceName",
+      id,
+    );
+  }
+  validateServiceName(owner, name);
+  return name;
+}
+
+/** Description: at most 512 characters (provider documentation). @internal */
+export function validateDescription(owner: string, value: string | undefined): void {
+  if (value === undefined || isUnresolved(value)) {
+    return;
+  }
+  if (typeof value !== "string" || value.length > 512) {
+    throw invalidProp(
+      owner,
+      "description",
+      "must be at most 512 characters",
+      typeof value === "string" ? `${value.slice(0, 40)}… (${value.length} characters)` : value,
+    );
+  }
+}
+
+/** Label key namespaces the Cloud Run v2 API reserves. [labels] @internal */
+export const RESERVED_LABEL_NAMESPACES: readonly string[] = [
+  "run.googleapis.com",
+  "cloud.googleapis.com",
+  "serving.knative.dev",
+  "autoscaling.knative.dev",
+];
+
+/**
+ * Labels of a Cloud Run workload: the Google Cloud label rules (see `util/gcp-labels`), and no
+ * keys in a namespace that the Cloud Run v2 API reserves. [labels], DESIGN §3.
+ * @internal
+ */
+export function validateLabels(
+  owner: string,
+  prop: string,
+  labels: { [key: string]: string } | undefined,
+): void {
+  validateGcpLabels(owner, prop, labels, {
+    reservedNamespaces: RESERVED_LABEL_NAMESPACES,
+    reservedBy: "Cloud Run",
+  });
+}

@@ -29,6 +29,7 @@ export type * from "./image/container-image-options";
 export * from "./image/container-image";
 export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
+export type * from "./cloud-run/sidecar-options";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
 export type * from "./app/cloud-run-app-props";

@@ -27,9 +27,9 @@ const CPU_ALLOWED_TEXT =
  * Returns the number of cores.
  * @internal
  */
-export function parseCpu(owner: string, value: string): number {
+export function parseCpu(owner: string, value: string, prop = "cpu"): number {
   if (typeof value !== "string") {
-    throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+    throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
   }
   let millis: number;
   const milli = /^([0-9]+)m$/.exec(value);
@@ -40,16 +40,16 @@ export function parseCpu(owner: string, value: string): number {
     const fraction = decimal[2] ?? "";
     // More than three decimals (after trailing zeros) is below Cloud Run's 0.001 step.
     if (fraction.replace(/0+$/, "").length > 3) {
-      throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+      throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
     }
     millis = Number(decimal[1]) * 1000 + Number((fraction + "000").slice(0, 3));
   } else {
-    throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+    throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
   }
   const cores = millis / 1000;
   const ok = millis < 1000 ? millis >= 80 : millis % 1000 === 0 && CPU_WHOLE_VALUES.includes(cores);
   if (!ok) {
-    throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+    throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
   }
   return cores;
 }

@@ -43,8 +43,10 @@ export class CloudRunApp extends Construct {
    * one stack and `CloudRunApp.local(local, "api", props)` in another.
    *
    * Cloud Run–only props (region, project, scaling, IAM, probes, VPC, ...) are ignored; secrets
-   * are not set locally (a warning names them). The construct tree is `<id>/Image` and
-   * `<id>/Service`.
+   * are not set locally (a warning names them). Volumes are mounted as `LocalService` mounts them
+   * (give secret volumes' values in the options' `secretFiles`); sidecars run when their images
+   * are in the same stack (else pass local ones in the options' `sidecars`). The construct tree
+   * is `<id>/Image` and `<id>/Service`.
    *
    * @param options local settings that override or add to the app's (e.g. `hostPort`,
    * `environment` for the secrets)

@@ -425,7 +425,7 @@ describe("sidecars", () => {
           }),
         },
       ]),
-    ).toThrow(/CloudRunService 'Stack\/api'.*non-root|root/);
+    ).toThrow("is not proven to run as a non-root user");
     expect(() =>
       withSidecars((f) => [
         {

@@ -54,11 +54,14 @@ export class LocalVolumes {
       const spec = entry.spec;
       switch (spec.kind) {
         case "emptyDir":
+          // No volume_options (nocopy): docker provider 3.6.2 sends a volume subpath with them,
+          // which needs Docker API 1.45. Docker copies what the image holds at the path into
+          // the empty volume when it is first mounted; at a path the image does not have, the
+          // volume starts empty, as on Cloud Run.
           mounts.push({
             type: "volume",
             source: this.dockerVolume(entry).name,
             target: entry.path,
-            volumeOptions: { noCopy: true },
           });
           break;
         case "secret": {

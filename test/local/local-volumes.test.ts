@@ -76,15 +76,12 @@ describe("volumes", () => {
     ]);
     const byName = containers(json);
     const volumeRef = expect.stringMatching(/^\$\{docker_volume\.[^.]+\.name\}$/);
-    expect(byName.api.mounts).toEqual([
-      { type: "volume", source: volumeRef, target: "/cache", volume_options: { no_copy: true } },
-    ]);
+    expect(byName.api.mounts).toEqual([{ type: "volume", source: volumeRef, target: "/cache" }]);
     expect(byName["api-proxy"].mounts).toEqual([
       {
         type: "volume",
         source: volumeRef,
         target: "/var/cache",
-        volume_options: { no_copy: true },
       },
     ]);
     expect(byName.api.mounts[0].source).toBe(byName["api-proxy"].mounts[0].source);

@@ -7,6 +7,15 @@ export { ExecutionEnvironment } from "./run-contract/execution-environment";
 export { VpcEgress } from "./run-contract/vpc-access";
 export type { VpcAccess } from "./run-contract/vpc-access";
 export type { SecretReference } from "./run-contract/secrets";
+export { Volume } from "./run-contract/volumes";
+export type {
+  CloudSqlVolumeOptions,
+  CloudStorageVolumeOptions,
+  EmptyDirVolumeOptions,
+  NfsVolumeOptions,
+  SecretVolumeOptions,
+  VolumeMount,
+} from "./run-contract/volumes";
 export { Probe, ProbeType } from "./run-contract/probe";
 export type {
   GrpcProbeOptions,
@@ -20,6 +29,7 @@ export type * from "./image/container-image-options";
 export * from "./image/container-image";
 export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
+export type * from "./cloud-run/sidecar-options";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
 export type * from "./app/cloud-run-app-props";

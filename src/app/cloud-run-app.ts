@@ -1,10 +1,12 @@
 import { Construct } from "constructs";
 import { CloudRunService } from "../cloud-run/cloud-run-service";
 import { CloudRunServiceOptions } from "../cloud-run/cloud-run-service-options";
+import { SidecarOptions } from "../cloud-run/sidecar-options";
 import { ContainerImage } from "../image/container-image";
 import { DockerRepository } from "../image/docker-repository";
 import type { LocalService, LocalServiceOptions } from "../local/local-service";
 import { resolveServiceName } from "../run-contract/metadata";
+import { Volume } from "../run-contract/volumes";
 import { checkRegion } from "../run-contract/region";
 import { checkProps, ownerName } from "../util/check";
 import { appImageProps } from "./app-image";
@@ -41,8 +43,10 @@ export class CloudRunApp extends Construct {
    * one stack and `CloudRunApp.local(local, "api", props)` in another.
    *
    * Cloud Run–only props (region, project, scaling, IAM, probes, VPC, ...) are ignored; secrets
-   * are not set locally (a warning names them). The construct tree is `<id>/Image` and
-   * `<id>/Service`.
+   * are not set locally (a warning names them). Volumes are mounted as `LocalService` mounts them
+   * (give secret volumes' values in the options' `secretFiles`); sidecars run when their images
+   * are in the same stack (else pass local ones in the options' `sidecars`). The construct tree
+   * is `<id>/Image` and `<id>/Service`.
    *
    * @param options local settings that override or add to the app's (e.g. `hostPort`,
    * `environment` for the secrets)
@@ -83,6 +87,21 @@ export class CloudRunApp extends Construct {
       serviceName,
       image: this.image,
     });
+  }
+
+  /**
+   * Mounts a volume into the service's main container and grants the service's identity what
+   * it needs (see `CloudRunService.addVolume`).
+   */
+  public addVolume(path: string, volume: Volume): void {
+    this.service.addVolume(path, volume);
+  }
+
+  /**
+   * Adds a sidecar container to the service (see `CloudRunService.addSidecar`).
+   */
+  public addSidecar(options: SidecarOptions): void {
+    this.service.addSidecar(options);
   }
 }
 

@@ -3,7 +3,7 @@
  * re-exported by `src/index.ts`.
  * @internal
  */
-import { Annotations } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerImage } from "../image/container-image";
 import { LocalService, LocalServiceOptions } from "../local/local-service";
@@ -20,7 +20,9 @@ import type { CloudRunAppProps } from "./cloud-run-app-props";
  *
  * The construct tree mirrors `CloudRunApp`: `<id>/Image` and `<id>/Service`. Cloud Run–only
  * props (region, project, scaling, IAM, probes, VPC, ...) are ignored; secrets, which come from
- * Secret Manager on Cloud Run, are not set locally (a warning names them).
+ * Secret Manager on Cloud Run, are not set locally (a warning names them). The app's volumes are
+ * mounted as `LocalService` mounts them (secret files from the options' `secretFiles`); its
+ * sidecars run when their images are in the twin's stack (else the options' `sidecars`).
  * @internal
  */
 export function localTwin(
@@ -48,6 +50,22 @@ export function localTwin(
   const image = new ContainerImage(group, "Image", appImageProps(props, id, serviceName));
 
   const environment = { ...appEnvironment, ...localEnvironment };
+  // The app's sidecars run locally when their images are in this stack (a local stack cannot
+  // use the cloud stack's images); the options' sidecars replace them.
+  const skipped: string[] = [];
+  const sidecars =
+    options.sidecars ??
+    (Array.isArray(props.sidecars)
+      ? props.sidecars.filter((s) => {
+          const local =
+            typeof s?.image?.node === "object" &&
+            TerraformStack.of(s.image) === TerraformStack.of(group);
+          if (!local) {
+            skipped.push(String(s?.name));
+          }
+          return local;
+        })
+      : props.sidecars);
   const service = new LocalService(group, "Service", {
     ...options,
     serviceName,
@@ -56,7 +74,16 @@ export function localTwin(
     cpu: options.cpu ?? props.cpu,
     memory: options.memory ?? props.memory,
     environment,
+    volumes: options.volumes ?? props.volumes,
+    sidecars,
   });
+  if (skipped.length > 0) {
+    Annotations.of(service).addWarning(
+      `${ownerName("LocalService", service.node.path)}: the app's sidecar${skipped.length === 1 ? "" : "s"} ${skipped.join(", ")} ` +
+        `${skipped.length === 1 ? "runs an image" : "run images"} of another stack and ${skipped.length === 1 ? "is" : "are"} not run locally; ` +
+        `pass local sidecars (images without a repository, in this stack) in the options' sidecars.`,
+    );
+  }
 
   const missing = Object.keys(props.secrets ?? {}).filter((name) => !(name in environment));
   if (missing.length > 0) {

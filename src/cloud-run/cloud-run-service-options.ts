@@ -3,6 +3,8 @@ import { ExecutionEnvironment } from "../run-contract/execution-environment";
 import { Probe } from "../run-contract/probe";
 import { SecretReference } from "../run-contract/secrets";
 import { VpcAccess } from "../run-contract/vpc-access";
+import { VolumeMount } from "../run-contract/volumes";
+import { SidecarOptions } from "./sidecar-options";
 
 /**
  * The settings of a Cloud Run service, without its image. Shared by {@link CloudRunServiceProps}
@@ -101,6 +103,28 @@ export interface CloudRunServiceOptions {
   readonly secrets?: { [name: string]: SecretReference };
 
   /**
+   * Volumes mounted into the main container (see `Volume`). Each grants the service's identity
+   * exactly what it needs on exactly its resource: a secret `roles/secretmanager.secretAccessor`
+   * on that secret, a Cloud Storage bucket `roles/storage.objectViewer` (`roles/storage.objectUser`
+   * when writable) on that bucket, Cloud SQL `roles/cloudsql.client` on each instance's project;
+   * emptyDir and NFS volumes grant nothing. Cloud Storage and NFS volumes need the second
+   * generation execution environment (set when `executionEnvironment` is not given). Mount paths
+   * are absolute and unique; the size limits of the in-memory volumes a container mounts stay
+   * below its memory. More can be added with `addVolume`.
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
+
+  /**
+   * Sidecar containers that run next to the main container in every instance, reached on
+   * `localhost` (at most 9: 10 containers per instance). The main container, the only one with
+   * a port (the ingress container), is named "main" when there are sidecars. Every sidecar image
+   * must be proven non-root, like the main image. More can be added with `addSidecar`.
+   * @default - none
+   */
+  readonly sidecars?: SidecarOptions[];
+
+  /**
    * Which network sources may reach the service. IAM still decides who may invoke it.
    * @default Ingress.ALL
    */
@@ -149,7 +173,8 @@ export interface CloudRunServiceOptions {
 
   /**
    * The execution environment.
-   * @default - Cloud Run's choice; `ExecutionEnvironment.GEN1` when the CPU is below 1
+   * @default - Cloud Run's choice; `ExecutionEnvironment.GEN1` when the CPU is below 1;
+   * `ExecutionEnvironment.GEN2` with a Cloud Storage or NFS volume
    */
   readonly executionEnvironment?: ExecutionEnvironment;
 

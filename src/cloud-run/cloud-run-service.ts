@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
-import { checkCloudRunImage, renderContainer } from "../run-contract/container";
+import { checkCloudRunImage, RenderedContainer, renderContainer } from "../run-contract/container";
 import { DEFAULTS } from "../run-contract/defaults";
 import { ContainerEnvironment } from "../run-contract/environment";
 import { CLIENT_IGNORE_CHANGES } from "../run-contract/ignore-changes";
@@ -15,17 +15,29 @@ import { resolveServiceName, validateDescription, validateLabels } from "../run-
 import { validatePort } from "../run-contract/ports";
 import { renderProbe } from "../run-contract/probe";
 import { checkRegion } from "../run-contract/region";
-import { resolveRuntime } from "../run-contract/resources";
+import { resolveRuntime, RuntimeSettings } from "../run-contract/resources";
 import { validateScaling } from "../run-contract/scaling";
 import { SecretAccessGrants, SecretReference } from "../run-contract/secrets";
+import { CheckedSidecar, MAIN_CONTAINER_NAME, WorkloadSidecars } from "../run-contract/sidecars";
 import { workloadIdentity } from "../run-contract/service-account";
 import { validateTimeoutSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess } from "../run-contract/vpc-access";
+import { VolumeGrants } from "../run-contract/volume-grants";
+import { Volume } from "../run-contract/volumes";
+import { WorkloadVolumes } from "../run-contract/workload-volumes";
 import { SecurityPosture } from "../security/security-posture";
-import { checkConstant, checkProps, isUnresolved, knownMap, ownerName } from "../util/check";
+import {
+  checkConstant,
+  checkProps,
+  invalidProp,
+  isUnresolved,
+  knownMap,
+  ownerName,
+} from "../util/check";
 import { nonEmptyMap } from "../util/maps";
 import { CloudRunServiceOptions } from "./cloud-run-service-options";
+import { SidecarOptions } from "./sidecar-options";
 
 /**
  * Properties of a {@link CloudRunService}.
@@ -40,6 +52,8 @@ export interface CloudRunServiceProps extends CloudRunServiceOptions {
 
 const INVOKER_ROLE = "roles/run.invoker";
 const SERVICE_MARK = Symbol.for("cdktf-cloud-run.CloudRunService");
+/** The key of the main container in the service's volumes. */
+const MAIN = "main";
 
 /**
  * A Cloud Run v2 service (`google_cloud_run_v2_service`) running a pushed `ContainerImage` pinned
@@ -97,6 +111,11 @@ export class CloudRunService extends Construct {
   private readonly environment: ContainerEnvironment;
   private readonly secretGrants: SecretAccessGrants;
   private readonly invokerMembers = new Map<string, CloudRunV2ServiceIamMember>();
+  private readonly volumes: WorkloadVolumes;
+  private readonly sidecars: WorkloadSidecars;
+  private readonly runtime: RuntimeSettings;
+  private readonly startupCpuBoost?: boolean;
+  private readonly mainContainer: RenderedContainer;
 
   constructor(scope: Construct, id: string, props: CloudRunServiceProps) {
     super(scope, id);
@@ -157,6 +176,37 @@ export class CloudRunService extends Construct {
       this.environment.checkSecret("secrets", name, ref, index + 1);
     }
 
+    // --- volumes and sidecars (validated before anything is created)
+    this.runtime = runtime;
+    this.startupCpuBoost = props.startupCpuBoost;
+    const givenEnvironment = props.executionEnvironment?.value;
+    this.volumes = new WorkloadVolumes({
+      owner,
+      scope: this,
+      executionEnvironment: {
+        given: givenEnvironment,
+        implied: runtime.executionEnvironment,
+        impliedBecause: runtime.fractionalCpu
+          ? `a cpu below 1 (${JSON.stringify(runtime.cpu)}) needs the first generation (GEN1): use a cpu of at least 1`
+          : undefined,
+      },
+    });
+    this.volumes.addContainer(MAIN, "the main container", runtime.memory);
+    this.sidecars = new WorkloadSidecars({
+      owner,
+      scope: this,
+      mainCpu: runtime.cpu,
+      mainMemory: runtime.memory,
+      checkImage: (prop, image) => checkCloudRunImage(owner, prop, image as ContainerImage),
+    });
+    listProp(owner, "volumes", props.volumes).forEach((mount, index) =>
+      this.volumes.mount(`volumes[${index}]`, MAIN, mount),
+    );
+    listProp(owner, "sidecars", props.sidecars).forEach((sidecar, index) =>
+      this.addCheckedSidecar(`sidecars[${index}]`, sidecar),
+    );
+    this.sidecars.assertStartOrder();
+
     // --- identity
     const identity = workloadIdentity(this, {
       owner,
@@ -170,7 +220,7 @@ export class CloudRunService extends Construct {
     this.serviceAccount = identity.serviceAccount;
 
     // --- the service
-    const container = renderContainer({
+    this.mainContainer = renderContainer({
       image: props.image.imageRef,
       port: this.port,
       runtime,
@@ -178,6 +228,7 @@ export class CloudRunService extends Construct {
       environment: this.environment,
       startupProbe,
       livenessProbe,
+      volumeMounts: this.volumes.renderMounts(MAIN),
     });
     this.resource = new CloudRunV2Service(this, "Resource", {
       name: serviceName,
@@ -191,10 +242,11 @@ export class CloudRunService extends Construct {
         serviceAccount: this.serviceAccountEmail,
         timeout: `${isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : timeoutSeconds}s`,
         maxInstanceRequestConcurrency: runtime.concurrency,
-        executionEnvironment: runtime.executionEnvironment,
+        executionEnvironment: this.volumes.executionEnvironment(),
         scaling: { minInstanceCount: minInstances, maxInstanceCount: maxInstances },
         vpcAccess,
-        containers: [container],
+        containers: this.containers(),
+        volumes: this.volumes.renderVolumes(),
       },
       lifecycle:
         (props.ignoreClientChanges ?? true)
@@ -211,6 +263,9 @@ export class CloudRunService extends Construct {
     for (const [name, ref] of pendingSecrets) {
       this.addCheckedSecret(name, ref);
     }
+    this.volumes.attachGrants(
+      new VolumeGrants(this, this.serviceAccountMember, this.resource, this.secretGrants),
+    );
     if (props.allowUnauthenticated ?? false) {
       this.grantInvoke("allUsers");
     }
@@ -224,11 +279,15 @@ export class CloudRunService extends Construct {
       project: props.project,
       accountId: identity.accountId,
     });
+    const sidecars = this.sidecars;
     SecurityPosture.of(this)._addWorkload({
       construct: this,
       kind: "CloudRunService",
       resource: this.resource,
       image: this.image,
+      get sidecars() {
+        return sidecars.list.map((s) => ({ name: s.name, image: s.input.image as ContainerImage }));
+      },
       serviceAccountEmail: this.serviceAccountEmail,
       dedicatedServiceAccount: this.serviceAccount !== undefined,
       allowUnauthenticated: props.allowUnauthenticated === true,
@@ -305,9 +364,92 @@ export class CloudRunService extends Construct {
     this.invokerMembers.set(member, binding);
   }
 
+  /**
+   * Mounts a volume into the main container at `path` and grants the service's identity what the
+   * volume needs (see `Volume`). The rules of `volumes` apply.
+   *
+   * @param path an absolute path, unique in the main container
+   * @param volume the volume
+   */
+  public addVolume(path: string, volume: Volume): void {
+    this.volumes.mount(`volumes[${this.volumes.mountsOf(MAIN).length}]`, MAIN, { path, volume });
+    this.syncTemplate();
+  }
+
+  /**
+   * Adds a sidecar container (see `sidecars`): its image must be proven non-root, its volumes are
+   * mounted and granted as the main container's. Its `dependsOn` is checked at synth.
+   */
+  public addSidecar(options: SidecarOptions): void {
+    this.addCheckedSidecar(`sidecars[${this.sidecars.list.length}]`, options);
+    this.syncTemplate();
+  }
+
+  /** The names of the sidecars, in the order added. */
+  public get sidecarNames(): string[] {
+    return this.sidecars.list.map((s) => s.name);
+  }
+
+  /** Adds a sidecar and mounts its volumes. */
+  private addCheckedSidecar(prop: string, options: SidecarOptions): void {
+    const sidecar = this.sidecars.add(prop, options);
+    this.volumes.addContainer(sidecar.name, `sidecar '${sidecar.name}'`, sidecar.memory);
+    sidecar.volumes.forEach((mount, index) =>
+      this.volumes.mount(`${prop}.volumes[${index}]`, sidecar.name, mount),
+    );
+  }
+
+  /**
+   * The containers: the main one, named "main" when there are sidecars, then the sidecars.
+   */
+  private containers(): RenderedContainer[] {
+    const sidecars = this.sidecars.list;
+    const main = this.mainContainer;
+    return [
+      sidecars.length > 0 ? { ...main, name: MAIN_CONTAINER_NAME } : main,
+      ...sidecars.map((s) => this.renderSidecar(s)),
+    ];
+  }
+
+  /**
+   * After a sidecar or a volume is added: the containers, and the execution environment a
+   * volume may need (the template's escape-hatch fields stay plain values).
+   */
+  private syncTemplate(): void {
+    this.resource.template.putContainers(this.containers());
+    const environment = this.volumes.executionEnvironment();
+    if (environment !== undefined) {
+      this.resource.template.executionEnvironment = environment;
+    }
+  }
+
+  private renderSidecar(sidecar: CheckedSidecar): RenderedContainer {
+    return renderContainer({
+      name: sidecar.name,
+      image: (sidecar.input.image as ContainerImage).imageRef,
+      runtime: { ...this.runtime, cpu: sidecar.cpu, memory: sidecar.memory },
+      startupCpuBoost: this.startupCpuBoost,
+      environment: sidecar.environment,
+      startupProbe: sidecar.startupProbe,
+      dependsOn: sidecar.dependsOn,
+      volumeMounts: this.volumes.renderMounts(sidecar.name),
+    });
+  }
+
   /** Adds a secret variable already checked, and grants access to its secret. */
   private addCheckedSecret(name: string, ref: SecretReference): void {
     const { secret } = this.environment.addSecret(this, name, ref);
     this.secretGrants.grant(secret);
   }
+}
+
+/** A list prop (volumes, sidecars): absent is empty; a token or a non-list is an error. */
+function listProp<T>(owner: string, prop: string, value: T[] | undefined): T[] {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (isUnresolved(value) || !Array.isArray(value)) {
+    throw invalidProp(owner, prop, "must be a list known at synth", value);
+  }
+  return value;
 }

@@ -39,10 +39,16 @@ export interface DockerLimits {
  *   accepted (Docker refuses `--cpus` above it), and the integers read back unchanged.
  * - Memory: MiB, rounded up, so the container never gets less than the service on Cloud Run.
  *
- * Both must be known at synth: they are converted to other units.
+ * Both must be known at synth: they are converted to other units. `instanceRules: false` skips
+ * the instance's CPU and memory combinations (for a sidecar).
  * @internal
  */
-export function dockerLimits(owner: string, cpu: string, memory: string): DockerLimits {
+export function dockerLimits(
+  owner: string,
+  cpu: string,
+  memory: string,
+  instanceRules = true,
+): DockerLimits {
   for (const [prop, value] of [
     ["cpu", cpu],
     ["memory", memory],
@@ -54,7 +60,11 @@ export function dockerLimits(owner: string, cpu: string, memory: string): Docker
       "must be known at synth for a local service (it is converted to Docker's units), not a token",
     );
   }
-  resolveRuntime(owner, { cpu, memory });
+  if (instanceRules) {
+    // A sidecar's values are checked by the sidecar rules; the instance's combinations apply
+    // to the main container.
+    resolveRuntime(owner, { cpu, memory });
+  }
   const cores = parseCpu(owner, cpu);
   const bytes = parseMemory(owner, memory);
   return {

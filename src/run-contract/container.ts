@@ -62,6 +62,11 @@ export function checkCloudRunImage(owner: string, prop: string, image: RunnableI
 
 /** One container of a workload, checked. @internal */
 export interface ContainerSpec {
+  /**
+   * The container's name (a DNS label), needed when a workload has several containers.
+   * @default - no name
+   */
+  readonly name?: string;
   /** What runs: the image's `imageRef`. */
   readonly image: string;
   /** The port the container listens on (services; absent for jobs and worker pools). */
@@ -71,10 +76,22 @@ export interface ContainerSpec {
   readonly environment: ContainerEnvironment;
   readonly startupProbe?: RenderedProbe;
   readonly livenessProbe?: RenderedProbe;
+  /**
+   * The names of the containers that must have started (passed their startup probes) first.
+   * @default - none
+   */
+  readonly dependsOn?: readonly string[];
+  /**
+   * The container's `volume_mounts`, rendered at synth (mounts can be added after construction),
+   * from `WorkloadVolumes.renderMounts`.
+   * @default - no mounts
+   */
+  readonly volumeMounts?: RenderedValue;
 }
 
 /** A container block (the provider's field names). @internal */
 export interface RenderedContainer {
+  readonly name?: string;
   readonly image: string;
   readonly ports?: { readonly containerPort: number };
   readonly resources: {
@@ -86,6 +103,9 @@ export interface RenderedContainer {
   readonly env: RenderedValue;
   readonly startupProbe?: RenderedProbe;
   readonly livenessProbe?: RenderedProbe;
+  readonly dependsOn?: string[];
+  /** Rendered at synth: mounts can be added after construction. */
+  readonly volumeMounts?: RenderedValue;
 }
 
 /**
@@ -94,6 +114,7 @@ export interface RenderedContainer {
  */
 export function renderContainer(spec: ContainerSpec): RenderedContainer {
   return {
+    name: spec.name,
     image: spec.image,
     ports: spec.port !== undefined ? { containerPort: spec.port } : undefined,
     resources: {
@@ -104,5 +125,8 @@ export function renderContainer(spec: ContainerSpec): RenderedContainer {
     env: spec.environment.render(),
     startupProbe: spec.startupProbe,
     livenessProbe: spec.livenessProbe,
+    dependsOn:
+      spec.dependsOn !== undefined && spec.dependsOn.length > 0 ? [...spec.dependsOn] : undefined,
+    volumeMounts: spec.volumeMounts,
   };
 }

@@ -27,9 +27,9 @@ const CPU_ALLOWED_TEXT =
  * Returns the number of cores.
  * @internal
  */
-export function parseCpu(owner: string, value: string): number {
+export function parseCpu(owner: string, value: string, prop = "cpu"): number {
   if (typeof value !== "string") {
-    throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+    throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
   }
   let millis: number;
   const milli = /^([0-9]+)m$/.exec(value);
@@ -40,16 +40,16 @@ export function parseCpu(owner: string, value: string): number {
     const fraction = decimal[2] ?? "";
     // More than three decimals (after trailing zeros) is below Cloud Run's 0.001 step.
     if (fraction.replace(/0+$/, "").length > 3) {
-      throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+      throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
     }
     millis = Number(decimal[1]) * 1000 + Number((fraction + "000").slice(0, 3));
   } else {
-    throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+    throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
   }
   const cores = millis / 1000;
   const ok = millis < 1000 ? millis >= 80 : millis % 1000 === 0 && CPU_WHOLE_VALUES.includes(cores);
   if (!ok) {
-    throw invalidProp(owner, "cpu", CPU_ALLOWED_TEXT, value);
+    throw invalidProp(owner, prop, CPU_ALLOWED_TEXT, value);
   }
   return cores;
 }
@@ -66,13 +66,14 @@ const MEMORY_UNITS: { [unit: string]: number } = {
 const MEMORY_FORMAT_TEXT = 'must be a quantity with a unit of Mi, Gi, M or G (e.g. "512Mi", "2Gi")';
 
 /**
- * Parses a memory limit ("512Mi", "1Gi", "1.5Gi", "1000M", "2G") into bytes.
+ * Parses a memory limit ("512Mi", "1Gi", "1.5Gi", "1000M", "2G") into bytes. `prop` names the
+ * prop in the error (an emptyDir size limit is a quantity of the same form).
  * @internal
  */
-export function parseMemory(owner: string, value: string): number {
+export function parseMemory(owner: string, value: string, prop = "memory"): number {
   const match = typeof value === "string" ? /^([0-9]+(?:\.[0-9]+)?)(Mi|Gi|M|G)$/.exec(value) : null;
   if (!match) {
-    throw invalidProp(owner, "memory", MEMORY_FORMAT_TEXT, value);
+    throw invalidProp(owner, prop, MEMORY_FORMAT_TEXT, value);
   }
   return Math.round(Number(match[1]) * MEMORY_UNITS[match[2]]);
 }

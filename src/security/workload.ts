@@ -39,8 +39,13 @@ export interface PostureWorkload {
   readonly kind: string;
   /** The Cloud Run resource it declares (`google_cloud_run_v2_service`). */
   readonly resource: IConstruct;
-  /** The image it runs. */
+  /** The image it runs (its main container's). */
   readonly image: PostureImage;
+  /**
+   * Its sidecar containers, by name, and the images they run.
+   * @default - none
+   */
+  readonly sidecars?: ReadonlyArray<{ readonly name: string; readonly image: PostureImage }>;
   /** The e-mail of the service account it runs as. */
   readonly serviceAccountEmail: string;
   /** True when the workload created a dedicated service account (false: one was given). */

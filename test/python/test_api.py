@@ -38,6 +38,9 @@ from cdktf_cloud_run import (
     RestartPolicy,
     SecretReference,
     SecurityPosture,
+    SidecarOptions,
+    Volume,
+    VolumeMount,
     VpcAccess,
     VpcEgress,
 )
@@ -362,6 +365,100 @@ def test_local_service(stack: TerraformStack) -> None:
         {"external": 18081, "internal": 8080, "ip": "127.0.0.1", "protocol": "tcp"}
     ]
     assert container["memory"] == 512
+
+
+@exercises("Volume", "CloudRunService", "CloudRunApp")
+def test_volumes_and_sidecars(google_stack: TerraformStack) -> None:
+    stack = google_stack
+    shared = repository(stack)
+    image = ContainerImage(stack, "image", repository=shared, directory=NON_ROOT)
+    cache = Volume.empty_dir(size_limit="64Mi", in_memory=True)
+    assert cache.kind == "emptyDir"
+    service = CloudRunService(
+        stack,
+        "api",
+        image=image,
+        region=REGION,
+        memory="1Gi",
+        volumes=[
+            VolumeMount(
+                path="/secrets/db",
+                volume=Volume.secret(secret="db", version="2", file_name="pw"),
+            ),
+            VolumeMount(path="/cache", volume=cache),
+            VolumeMount(path="/assets", volume=Volume.cloud_storage(bucket="my-assets")),
+            VolumeMount(
+                path="/share",
+                volume=Volume.nfs(server="10.0.0.2", path="/vol1", read_only=True),
+            ),
+        ],
+        sidecars=[
+            SidecarOptions(
+                name="proxy",
+                image=image,
+                cpu="0.5",
+                memory="256Mi",
+                environment={"MODE": "proxy"},
+                startup_probe=Probe.tcp(port=9000),
+                volumes=[VolumeMount(path="/var/cache", volume=cache)],
+            )
+        ],
+    )
+    service.add_volume("/cloudsql", Volume.cloud_sql(instances=["db-project:europe-west1:db"]))
+    # A struct as the last parameter is keyword arguments in Python.
+    service.add_sidecar(name="agent", image=image, depends_on=["proxy", "main"])
+    assert service.sidecar_names == ["proxy", "agent"]
+    doc = synth(stack, run_validations=True)
+    [run] = resources(doc, "google_cloud_run_v2_service")
+    assert run["template"]["execution_environment"] == "EXECUTION_ENVIRONMENT_GEN2"
+    assert [v["name"] for v in run["template"]["volumes"]] == [
+        "secrets-db",
+        "cache",
+        "assets",
+        "share",
+        "cloudsql",
+    ]
+    assert [c["name"] for c in run["template"]["containers"]] == ["main", "proxy", "agent"]
+    assert run["template"]["containers"][2]["depends_on"] == ["proxy", "main"]
+    [bucket] = resources(doc, "google_storage_bucket_iam_member")
+    assert (bucket["bucket"], bucket["role"]) == ("my-assets", "roles/storage.objectViewer")
+    [sql] = resources(doc, "google_project_iam_member")
+    assert (sql["project"], sql["role"]) == ("db-project", "roles/cloudsql.client")
+    app = CloudRunApp(stack, "web", region=REGION, directory=NON_ROOT, repository=shared)
+    app.add_volume("/tmp/cache", Volume.empty_dir())
+    app.add_sidecar(name="helper", image=image)
+    with pytest.raises(RuntimeError, match=r"invalid bucket: must be a bucket name"):
+        Volume.cloud_storage(bucket="gs://x")
+
+
+@exercises("LocalService", "Volume")
+def test_local_service_volumes_and_sidecars(stack: TerraformStack) -> None:
+    image = ContainerImage(stack, "image", directory=NON_ROOT)
+    shared = Volume.empty_dir(size_limit="16Mi")
+    LocalService(
+        stack,
+        "api",
+        image=image,
+        host_port=18083,
+        volumes=[
+            VolumeMount(path="/cache", volume=shared),
+            VolumeMount(path="/secrets/db", volume=Volume.secret(secret="db", version="1")),
+        ],
+        sidecars=[
+            SidecarOptions(
+                name="helper",
+                image=image,
+                memory="128Mi",
+                volumes=[VolumeMount(path="/shared", volume=shared)],
+            )
+        ],
+        secret_files={"db": str(Path(NON_ROOT) / "Dockerfile")},
+    )
+    doc = synth(stack)
+    names = sorted(c["name"] for c in resources(doc, "docker_container"))
+    assert names == ["api", "api-helper"]
+    [volume] = resources(doc, "docker_volume")
+    assert volume["driver_opts"]["type"] == "tmpfs"
 
 
 @exercises("Dockerfile", "DockerfileRules", "FindingSeverity")

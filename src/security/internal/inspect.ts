@@ -143,7 +143,11 @@ export function inspectStack(
   }
 
   const imagesByRef = new Map<string, PostureImage>();
-  for (const image of [...images, ...entries.map((e) => e.workload.image)]) {
+  const workloadImages = entries.flatMap((e) => [
+    e.workload.image,
+    ...(e.workload.sidecars ?? []).map((s) => s.image),
+  ]);
+  for (const image of [...images, ...workloadImages]) {
     const ref = read(image, "imageRef");
     if (typeof ref !== "string") {
       continue;

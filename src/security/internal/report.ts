@@ -6,7 +6,7 @@
  */
 import { PUBLIC_MEMBERS } from "../../iam/members";
 import { PostureFinding } from "../posture-rule";
-import { PostureWorkload } from "../workload";
+import { PostureImage, PostureWorkload } from "../workload";
 import { TokenResolver } from "./config-reader";
 import { Grant } from "./grants";
 import { StackModel } from "./inspect";
@@ -45,15 +45,27 @@ function grantTarget(grant: Grant): string {
   return `${grant.targetKind} ${code(grant.target ?? "(provider default)")}`;
 }
 
+/** The containers of a library workload: the main one, then its sidecars ("sidecar <name>: "). */
+function containersOf(service: PostureWorkload): Array<{ prefix: string; image: PostureImage }> {
+  const sidecars = service.sidecars ?? [];
+  return [
+    { prefix: sidecars.length > 0 ? "main: " : "", image: service.image },
+    ...sidecars.map((s) => ({ prefix: `sidecar ${code(s.name)}: `, image: s.image })),
+  ];
+}
+
 function imageCell(r: TokenResolver, run: RunResource, service?: PostureWorkload): string {
   if (service !== undefined) {
-    const image = service.image;
-    const repository =
-      image.repository !== undefined
-        ? `${r.text(image.repository.repositoryId) ?? "(repository)"}/`
-        : "";
-    const name = r.text(image.imageName) ?? image.imageName;
-    return `${code(`${repository}${name}:${image.tag}`)}, pinned by digest`;
+    return cell(
+      containersOf(service).map(({ prefix, image }) => {
+        const repository =
+          image.repository !== undefined
+            ? `${r.text(image.repository.repositoryId) ?? "(repository)"}/`
+            : "";
+        const name = r.text(image.imageName) ?? image.imageName;
+        return `${prefix}${code(`${repository}${name}:${image.tag}`)}, pinned by digest`;
+      }),
+    );
   }
   return cell(
     run.containers.map((c) => {
@@ -68,7 +80,11 @@ function userCell(service?: PostureWorkload): string {
   if (service === undefined) {
     return "not proven: the image was not built by a ContainerImage of this library";
   }
-  const user = service.image.runtimeUser;
+  return cell(containersOf(service).map(({ prefix, image }) => prefix + userText(image)));
+}
+
+function userText(image: PostureImage): string {
+  const user = image.runtimeUser;
   if (user === undefined || user === null) {
     return "not proven: the image's runtime user is unknown";
   }

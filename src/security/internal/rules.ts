@@ -271,7 +271,12 @@ export const unprovenNonRootImage = postureRule({
             ? model.imagesByRef.get(container.rawImage)
             : undefined) ??
           (container.image !== undefined ? model.imagesByRef.get(container.image) : undefined);
-        const which = run.containers.length > 1 ? `container #${index} of ` : "";
+        const which =
+          run.containers.length <= 1
+            ? ""
+            : container.name !== undefined
+              ? `container ${quote(container.name)} of `
+              : `container #${index} of `;
         if (image === undefined) {
           found({
             construct: run.construct,

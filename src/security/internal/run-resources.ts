@@ -15,6 +15,8 @@ export const RUN_V1 = "google_cloud_run_service";
 
 /** One container of a Cloud Run service resource. @internal */
 export interface RunContainer {
+  /** The container's name, when it has one. */
+  readonly name?: string;
   /** The image as configured (a string that may hold tokens). */
   readonly rawImage?: string;
   /** The image, resolved. */
@@ -83,6 +85,7 @@ function containerFields(r: TokenResolver, value: unknown): unknown[] {
     result.push(
       isObject(container)
         ? {
+            name: r.value(field(container, "name", "name")),
             image: r.value(field(container, "image", "image")),
             env: r.value(field(container, "env", "env")),
           }
@@ -141,7 +144,13 @@ export function runResourceOf(
     // The configured string counts only when no override replaced it.
     const configured =
       typeof rawImage === "string" && image === r.text(rawImage) ? rawImage : undefined;
-    return { rawImage: configured, image: typeof image === "string" ? image : undefined, secrets };
+    const name = field(c, "name", "name");
+    return {
+      name: typeof name === "string" ? name : undefined,
+      rawImage: configured,
+      image: typeof image === "string" ? image : undefined,
+      secrets,
+    };
   });
   const disabled = r.value(config(construct, "invokerIamDisabledInput", ["invoker_iam_disabled"]));
   const sa = r.text(serviceAccountValue);

@@ -20,6 +20,8 @@ export type * from "./image/container-image-options";
 export * from "./image/container-image";
 export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
+export * from "./cloud-run/cloud-run-job";
+export * from "./cloud-run/worker-pool";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
 export type * from "./app/cloud-run-app-props";

@@ -7,6 +7,15 @@ export { ExecutionEnvironment } from "./run-contract/execution-environment";
 export { VpcEgress } from "./run-contract/vpc-access";
 export type { VpcAccess } from "./run-contract/vpc-access";
 export type { SecretReference } from "./run-contract/secrets";
+export { Volume } from "./run-contract/volumes";
+export type {
+  CloudSqlVolumeOptions,
+  CloudStorageVolumeOptions,
+  EmptyDirVolumeOptions,
+  NfsVolumeOptions,
+  SecretVolumeOptions,
+  VolumeMount,
+} from "./run-contract/volumes";
 export { Probe, ProbeType } from "./run-contract/probe";
 export type {
   GrpcProbeOptions,

@@ -95,6 +95,11 @@ export function checkCommandLine(
 
 /** One container of a workload, checked. @internal */
 export interface ContainerSpec {
+  /**
+   * The container's name (a DNS label), needed when a workload has several containers.
+   * @default - no name
+   */
+  readonly name?: string;
   /** What runs: the image's `imageRef`. */
   readonly image: string;
   /** The port the container listens on (services; absent for jobs and worker pools). */
@@ -114,10 +119,22 @@ export interface ContainerSpec {
    * @default true
    */
   readonly serviceBilling?: boolean;
+  /**
+   * The names of the containers that must have started (passed their startup probes) first.
+   * @default - none
+   */
+  readonly dependsOn?: readonly string[];
+  /**
+   * The container's `volume_mounts`, rendered at synth (mounts can be added after construction),
+   * from `WorkloadVolumes.renderMounts`.
+   * @default - no mounts
+   */
+  readonly volumeMounts?: RenderedValue;
 }
 
 /** A container block (the provider's field names). @internal */
 export interface RenderedContainer {
+  readonly name?: string;
   readonly image: string;
   readonly ports?: { readonly containerPort: number };
   readonly resources: {
@@ -131,6 +148,9 @@ export interface RenderedContainer {
   readonly env: RenderedValue;
   readonly startupProbe?: RenderedProbe;
   readonly livenessProbe?: RenderedProbe;
+  readonly dependsOn?: string[];
+  /** Rendered at synth: mounts can be added after construction. */
+  readonly volumeMounts?: RenderedValue;
 }
 
 /**
@@ -140,6 +160,7 @@ export interface RenderedContainer {
 export function renderContainer(spec: ContainerSpec): RenderedContainer {
   const limits = { cpu: spec.runtime.cpu, memory: spec.runtime.memory };
   return {
+    name: spec.name,
     image: spec.image,
     command: spec.command,
     args: spec.args,
@@ -151,6 +172,9 @@ export function renderContainer(spec: ContainerSpec): RenderedContainer {
     env: spec.environment.render(),
     startupProbe: spec.startupProbe,
     livenessProbe: spec.livenessProbe,
+    dependsOn:
+      spec.dependsOn !== undefined && spec.dependsOn.length > 0 ? [...spec.dependsOn] : undefined,
+    volumeMounts: spec.volumeMounts,
   };
 }
 

@@ -66,13 +66,14 @@ const MEMORY_UNITS: { [unit: string]: number } = {
 const MEMORY_FORMAT_TEXT = 'must be a quantity with a unit of Mi, Gi, M or G (e.g. "512Mi", "2Gi")';
 
 /**
- * Parses a memory limit ("512Mi", "1Gi", "1.5Gi", "1000M", "2G") into bytes.
+ * Parses a memory limit ("512Mi", "1Gi", "1.5Gi", "1000M", "2G") into bytes. `prop` names the
+ * prop in the error (an emptyDir size limit is a quantity of the same form).
  * @internal
  */
-export function parseMemory(owner: string, value: string): number {
+export function parseMemory(owner: string, value: string, prop = "memory"): number {
   const match = typeof value === "string" ? /^([0-9]+(?:\.[0-9]+)?)(Mi|Gi|M|G)$/.exec(value) : null;
   if (!match) {
-    throw invalidProp(owner, "memory", MEMORY_FORMAT_TEXT, value);
+    throw invalidProp(owner, prop, MEMORY_FORMAT_TEXT, value);
   }
   return Math.round(Number(match[1]) * MEMORY_UNITS[match[2]]);
 }

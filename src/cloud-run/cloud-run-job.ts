@@ -7,11 +7,7 @@ import { deriveAccountId } from "../iam/account-id";
 import { bindingId } from "../iam/binding-id";
 import { validateMember } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
-import {
-  checkCloudRunImage,
-  checkCommandLine,
-  renderPortlessContainer,
-} from "../run-contract/container";
+import { checkCloudRunImage, checkCommandLine } from "../run-contract/container";
 import { DEFAULTS } from "../run-contract/defaults";
 import { JOB_RESERVED_ENV_NAMES } from "../run-contract/environment";
 import { EXECUTION_ENVIRONMENT_GEN2 } from "../run-contract/execution-environment";
@@ -20,11 +16,12 @@ import { resolveWorkloadName, validateLabels, WorkloadNameRule } from "../run-co
 import { checkRegion, validateRegion } from "../run-contract/region";
 import { resolveRuntime } from "../run-contract/resources";
 import { SecretReference } from "../run-contract/secrets";
+import { SingleContainer } from "../run-contract/single-container";
 import { workloadIdentity } from "../run-contract/service-account";
 import { durationSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess, VpcAccess } from "../run-contract/vpc-access";
-import { WorkloadEnvironment } from "../run-contract/workload-environment";
+import { Volume, VolumeMount } from "../run-contract/volumes";
 import { SecurityPosture } from "../security/security-posture";
 import { PostureSchedule } from "../security/workload";
 import { checkInteger, checkProps, invalidProp, isUnresolved, ownerName } from "../util/check";
@@ -124,6 +121,15 @@ export interface CloudRunJobProps {
    * @default - none
    */
   readonly secrets?: { [name: string]: SecretReference };
+
+  /**
+   * Volumes mounted into the job's container: `{ path, volume }` with a `Volume` (secret,
+   * emptyDir, Cloud Storage, NFS, Cloud SQL). Each grants the job's identity exactly what it
+   * needs on exactly its resource (see `Volume`); jobs always run in the second generation
+   * execution environment, which every kind of volume works in.
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
 
   /**
    * The e-mail of an existing service account the tasks run as. Never a default compute or App
@@ -277,7 +283,7 @@ export class CloudRunJob extends Construct {
 
   private readonly owner: string;
   private readonly project?: string;
-  private readonly environment: WorkloadEnvironment;
+  private readonly container: SingleContainer;
   private readonly runnerMembers = new Map<string, CloudRunV2JobIamMember>();
   private readonly postureSchedules: PostureSchedule[] = [];
 
@@ -337,10 +343,16 @@ export class CloudRunJob extends Construct {
     const args = checkCommandLine(owner, "args", props.args);
     const vpcAccess = renderVpcAccess(owner, props.vpcAccess);
 
-    // --- environment (validated before anything is created)
-    this.environment = new WorkloadEnvironment(owner, props, {
-      alreadySet: "this variable is already set",
-      reserved: { names: JOB_RESERVED_ENV_NAMES, reason: "Cloud Run sets them in every task" },
+    // --- environment and volumes (validated before anything is created)
+    this.container = new SingleContainer(props, {
+      owner,
+      scope: this,
+      label: "the job's container",
+      memory: runtime.memory,
+      environment: {
+        alreadySet: "this variable is already set",
+        reserved: { names: JOB_RESERVED_ENV_NAMES, reason: "Cloud Run sets them in every task" },
+      },
     });
 
     // --- identity
@@ -371,21 +383,16 @@ export class CloudRunJob extends Construct {
           maxRetries,
           timeout: durationSeconds(taskTimeoutSeconds),
           vpcAccess,
+          volumes: this.container.renderVolumes(),
           containers: [
-            renderPortlessContainer({
-              image: props.image.imageRef,
-              runtime,
-              environment: this.environment.container,
-              command,
-              args,
-            }),
+            this.container.render({ image: props.image.imageRef, runtime, command, args }),
           ],
         },
       },
       lifecycle: { ignoreChanges: [...CLIENT_FIELDS] },
     });
 
-    this.environment.bind(this, this.serviceAccountMember, props.project, this.resource);
+    this.container.bind(this.serviceAccountMember, props.project, this.resource);
 
     requireUniqueNames({
       construct: this,
@@ -420,12 +427,12 @@ export class CloudRunJob extends Construct {
 
   /** The names of the environment variables read from Secret Manager. */
   public get secretEnvironment(): string[] {
-    return this.environment.container.secretNames;
+    return this.container.environment.container.secretNames;
   }
 
   /** The names of all environment variables (plain and from secrets). */
   public get environmentNames(): string[] {
-    return this.environment.container.names;
+    return this.container.environment.container.names;
   }
 
   /**
@@ -433,7 +440,7 @@ export class CloudRunJob extends Construct {
    * not be in use.
    */
   public addEnvironment(name: string, value: string): void {
-    this.environment.addPlain(name, value);
+    this.container.environment.addPlain(name, value);
   }
 
   /**
@@ -441,7 +448,15 @@ export class CloudRunJob extends Construct {
    * `roles/secretmanager.secretAccessor` on that secret.
    */
   public addSecretEnvironment(name: string, secret: SecretReference): void {
-    this.environment.addSecret(name, secret);
+    this.container.environment.addSecret(name, secret);
+  }
+
+  /**
+   * Mounts `volume` at `path` in the job's container (the rules of `volumes`) and grants the
+   * job's identity what the volume needs.
+   */
+  public addVolume(path: string, volume: Volume): void {
+    this.container.addVolume(path, volume);
   }
 
   /**

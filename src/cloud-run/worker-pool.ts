@@ -2,11 +2,7 @@ import type { CloudRunV2WorkerPool } from "@cdktf/provider-google/lib/cloud-run-
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
 import type { ContainerImage } from "../image/container-image";
-import {
-  checkCloudRunImage,
-  checkCommandLine,
-  renderPortlessContainer,
-} from "../run-contract/container";
+import { checkCloudRunImage, checkCommandLine } from "../run-contract/container";
 import { DEFAULTS } from "../run-contract/defaults";
 import { EXECUTION_ENVIRONMENT_GEN2 } from "../run-contract/execution-environment";
 import { CLIENT_FIELDS } from "../run-contract/ignore-changes";
@@ -20,10 +16,11 @@ import {
 import { checkRegion } from "../run-contract/region";
 import { resolveRuntime } from "../run-contract/resources";
 import { SecretReference } from "../run-contract/secrets";
+import { SingleContainer } from "../run-contract/single-container";
 import { workloadIdentity } from "../run-contract/service-account";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess, VpcAccess } from "../run-contract/vpc-access";
-import { WorkloadEnvironment } from "../run-contract/workload-environment";
+import { Volume, VolumeMount } from "../run-contract/volumes";
 import { SecurityPosture } from "../security/security-posture";
 import { checkInteger, checkProps, ownerName } from "../util/check";
 import { nonEmptyMap } from "../util/maps";
@@ -99,6 +96,15 @@ export interface WorkerPoolProps {
    * @default - none
    */
   readonly secrets?: { [name: string]: SecretReference };
+
+  /**
+   * Volumes mounted into the worker pool's container: `{ path, volume }` with a `Volume` (secret,
+   * emptyDir, Cloud Storage, NFS, Cloud SQL). Each grants the worker pool's identity exactly what it
+   * needs on exactly its resource (see `Volume`); worker pools always run in the second generation
+   * execution environment, which every kind of volume works in.
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
 
   /**
    * The e-mail of an existing service account the instances run as. Never a default compute or
@@ -207,7 +213,7 @@ export class WorkerPool extends Construct {
   /** The image the instances run. */
   public readonly image: ContainerImage;
 
-  private readonly environment: WorkloadEnvironment;
+  private readonly container: SingleContainer;
 
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {
     super(scope, id);
@@ -255,9 +261,15 @@ export class WorkerPool extends Construct {
     const args = checkCommandLine(owner, "args", props.args);
     const vpcAccess = renderVpcAccess(owner, props.vpcAccess);
 
-    // --- environment (validated before anything is created)
-    this.environment = new WorkloadEnvironment(owner, props, {
-      alreadySet: "this variable is already set",
+    // --- environment and volumes (validated before anything is created)
+    this.container = new SingleContainer(props, {
+      owner,
+      scope: this,
+      label: "the worker pool's container",
+      memory: runtime.memory,
+      environment: {
+        alreadySet: "this variable is already set",
+      },
     });
 
     // --- identity
@@ -286,20 +298,15 @@ export class WorkerPool extends Construct {
       template: {
         serviceAccount: this.serviceAccountEmail,
         vpcAccess,
+        volumes: this.container.renderVolumes(),
         containers: [
-          renderPortlessContainer({
-            image: props.image.imageRef,
-            runtime,
-            environment: this.environment.container,
-            command,
-            args,
-          }),
+          this.container.render({ image: props.image.imageRef, runtime, command, args }),
         ],
       },
       lifecycle: { ignoreChanges: [...CLIENT_FIELDS, "launch_stage"] },
     });
 
-    this.environment.bind(this, this.serviceAccountMember, props.project, this.resource);
+    this.container.bind(this.serviceAccountMember, props.project, this.resource);
 
     requireUniqueNames({
       construct: this,
@@ -328,12 +335,12 @@ export class WorkerPool extends Construct {
 
   /** The names of the environment variables read from Secret Manager. */
   public get secretEnvironment(): string[] {
-    return this.environment.container.secretNames;
+    return this.container.environment.container.secretNames;
   }
 
   /** The names of all environment variables (plain and from secrets). */
   public get environmentNames(): string[] {
-    return this.environment.container.names;
+    return this.container.environment.container.names;
   }
 
   /**
@@ -341,7 +348,7 @@ export class WorkerPool extends Construct {
    * not be in use.
    */
   public addEnvironment(name: string, value: string): void {
-    this.environment.addPlain(name, value);
+    this.container.environment.addPlain(name, value);
   }
 
   /**
@@ -349,7 +356,15 @@ export class WorkerPool extends Construct {
    * `roles/secretmanager.secretAccessor` on that secret.
    */
   public addSecretEnvironment(name: string, secret: SecretReference): void {
-    this.environment.addSecret(name, secret);
+    this.container.environment.addSecret(name, secret);
+  }
+
+  /**
+   * Mounts `volume` at `path` in the worker pool's container (the rules of `volumes`) and grants the
+   * worker pool's identity what the volume needs.
+   */
+  public addVolume(path: string, volume: Volume): void {
+    this.container.addVolume(path, volume);
   }
 }
 

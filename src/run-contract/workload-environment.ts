@@ -57,6 +57,17 @@ export class WorkloadEnvironment {
     }
   }
 
+  /**
+   * The secret grants of the workload's identity (after {@link bind}), shared with what else
+   * reads secrets (secret volumes).
+   */
+  public get secretGrants(): SecretAccessGrants {
+    if (this.grants === undefined) {
+      throw new Error("WorkloadEnvironment: bind() must run before the secret grants are used");
+    }
+    return this.grants.secrets;
+  }
+
   /** Adds a plain variable (the rules of `environment`). */
   public addPlain(name: string, value: string): void {
     this.container.addPlain("environment", name, value);

@@ -8,6 +8,7 @@ import {
   CloudRunJobProps,
   CloudRunService,
   SecurityPosture,
+  Volume,
   VpcEgress,
 } from "../../src";
 import { Dockerfile } from "../../src/dockerfile/dockerfile";
@@ -520,6 +521,88 @@ describe("schedule", () => {
     expect(() => synth(f.stack)).toThrow(
       "CloudRunJob.schedule 'Stack/migrate/b': invalid schedulerJobName: must be unique per project and region, but CloudRunJob.schedule 'Stack/migrate/a' uses it too.",
     );
+  });
+});
+
+describe("volumes", () => {
+  test("a secret file, a writable bucket and scratch space: each granted exactly, before the job", () => {
+    const { stack, job: j } = job({
+      memory: "1Gi",
+      volumes: [
+        { path: "/secrets", volume: Volume.secret({ secret: "migrations-key", version: "2" }) },
+        { path: "/scratch", volume: Volume.emptyDir({ sizeLimit: "128Mi" }) },
+      ],
+    });
+    j.addVolume("/exports", Volume.cloudStorage({ bucket: "exports-bucket", readOnly: false }));
+    const out = synth(stack);
+    const res = only(out, "google_cloud_run_v2_job");
+    const task = res.template.template;
+    expect(task.volumes).toEqual([
+      {
+        name: expect.any(String),
+        secret: { secret: "migrations-key", items: [{ path: expect.any(String), version: "2" }] },
+      },
+      { name: expect.any(String), empty_dir: { medium: "MEMORY", size_limit: "128Mi" } },
+      { name: expect.any(String), gcs: { bucket: "exports-bucket", read_only: false } },
+    ]);
+    expect(task.containers[0].volume_mounts).toEqual(
+      task.volumes.map((v: { name: string }, i: number) => ({
+        name: v.name,
+        mount_path: ["/secrets", "/scratch", "/exports"][i],
+      })),
+    );
+    expect(Object.values(resources(out, "google_secret_manager_secret_iam_member"))).toEqual([
+      expect.objectContaining({ secret_id: "migrations-key" }),
+    ]);
+    expect(Object.values(resources(out, "google_storage_bucket_iam_member"))).toEqual([
+      expect.objectContaining({ bucket: "exports-bucket", role: "roles/storage.objectUser" }),
+    ]);
+    expect(res.depends_on).toHaveLength(2);
+    expect(task.execution_environment).toBeUndefined();
+  });
+
+  test("a secret volume and a secret variable of one secret share one grant", () => {
+    const { stack } = job({
+      secrets: { KEY: { secret: "k", version: "1" } },
+      volumes: [{ path: "/k", volume: Volume.secret({ secret: "k", version: "1" }) }],
+    });
+    const out = synth(stack);
+    expect(Object.keys(resources(out, "google_secret_manager_secret_iam_member"))).toHaveLength(1);
+  });
+
+  test("a Cloud SQL volume: roles/cloudsql.client on the instance's project, allowed by the posture", () => {
+    const { stack } = job({
+      volumes: [
+        {
+          path: "/cloudsql",
+          volume: Volume.cloudSql({ instances: ["db-project:europe-west1:db"] }),
+        },
+      ],
+    });
+    const out = synth(stack);
+    expect(only(out, "google_project_iam_member")).toMatchObject({
+      project: "db-project",
+      role: "roles/cloudsql.client",
+    });
+    expect(SecurityPosture.of(stack).renderReport()).toContain(
+      "`roles/cloudsql.client` on project `db-project`",
+    );
+  });
+
+  test("mounts are checked with the job's names", () => {
+    expect(() =>
+      job({
+        volumes: [
+          { path: "/a", volume: Volume.emptyDir() },
+          { path: "/a", volume: Volume.emptyDir() },
+        ],
+      }),
+    ).toThrow(
+      `${OWNER}: invalid volumes[1].path: must be unique per container: the job's container already mounts`,
+    );
+    expect(() =>
+      job({ volumes: [{ path: "/tmp", volume: "emptyDir" as unknown as Volume }] }),
+    ).toThrow(`${OWNER}: invalid volumes[0].volume: must be made with Volume.secret()`);
   });
 });
 

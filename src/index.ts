@@ -30,6 +30,8 @@ export * from "./image/container-image";
 export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
 export type * from "./cloud-run/sidecar-options";
+export * from "./cloud-run/cloud-run-job";
+export * from "./cloud-run/worker-pool";
 export * from "./local/restart-policy";
 export * from "./local/local-service";
 export type * from "./app/cloud-run-app-props";

@@ -5,7 +5,7 @@
  * the same fields or a subset). This module is not re-exported by `src/index.ts`.
  * @internal
  */
-import { invalidProp } from "../util/check";
+import { invalidProp, isUnresolved } from "../util/check";
 import { RenderedValue } from "../util/rendered-value";
 import { ContainerEnvironment } from "./environment";
 import { RenderedProbe } from "./probe";
@@ -60,6 +60,39 @@ export function checkCloudRunImage(owner: string, prop: string, image: RunnableI
   image.dockerfile.assertNonRoot(owner);
 }
 
+/**
+ * Checks a container's `command` or `args` prop: a list of strings (tokens allowed as
+ * elements), `command` not empty. They replace the image's `ENTRYPOINT` and `CMD` (the Cloud
+ * Run container fields, https://cloud.google.com/run/docs/reference/rest/v2/Container); a
+ * whole list only known at apply cannot be checked and is refused.
+ * @internal
+ */
+export function checkCommandLine(
+  owner: string,
+  prop: "command" | "args",
+  value: string[] | undefined,
+): string[] | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  const what =
+    prop === "command"
+      ? "must be a non-empty list of strings known at synth (the executable and its first arguments; it replaces the image's ENTRYPOINT)"
+      : "must be a list of strings known at synth (it replaces the image's CMD)";
+  if (isUnresolved(value) || !Array.isArray(value) || (prop === "command" && value.length === 0)) {
+    throw invalidProp(owner, prop, what, value);
+  }
+  value.forEach((item, index) => {
+    if (typeof item !== "string") {
+      throw invalidProp(owner, `${prop}[${index}]`, "must be a string", item);
+    }
+  });
+  if (prop === "command" && !isUnresolved(value[0]) && value[0].trim() === "") {
+    throw invalidProp(owner, "command[0]", "must name the executable, not be empty", value[0]);
+  }
+  return [...value];
+}
+
 /** One container of a workload, checked. @internal */
 export interface ContainerSpec {
   /**
@@ -76,6 +109,16 @@ export interface ContainerSpec {
   readonly environment: ContainerEnvironment;
   readonly startupProbe?: RenderedProbe;
   readonly livenessProbe?: RenderedProbe;
+  /** Replaces the image's `ENTRYPOINT` (checked with {@link checkCommandLine}). */
+  readonly command?: string[];
+  /** Replaces the image's `CMD` (checked with {@link checkCommandLine}). */
+  readonly args?: string[];
+  /**
+   * Whether the block carries a service's billing settings (`cpu_idle`, `startup_cpu_boost`).
+   * Jobs and worker pools have neither field.
+   * @default true
+   */
+  readonly serviceBilling?: boolean;
   /**
    * The names of the containers that must have started (passed their startup probes) first.
    * @default - none
@@ -96,9 +139,11 @@ export interface RenderedContainer {
   readonly ports?: { readonly containerPort: number };
   readonly resources: {
     readonly limits: { readonly [key: string]: string };
-    readonly cpuIdle: boolean;
+    readonly cpuIdle?: boolean;
     readonly startupCpuBoost?: boolean;
   };
+  readonly command?: string[];
+  readonly args?: string[];
   /** Rendered at synth: variables can be added after construction. */
   readonly env: RenderedValue;
   readonly startupProbe?: RenderedProbe;
@@ -113,15 +158,17 @@ export interface RenderedContainer {
  * @internal
  */
 export function renderContainer(spec: ContainerSpec): RenderedContainer {
+  const limits = { cpu: spec.runtime.cpu, memory: spec.runtime.memory };
   return {
     name: spec.name,
     image: spec.image,
+    command: spec.command,
+    args: spec.args,
     ports: spec.port !== undefined ? { containerPort: spec.port } : undefined,
-    resources: {
-      limits: { cpu: spec.runtime.cpu, memory: spec.runtime.memory },
-      cpuIdle: spec.runtime.cpuIdle,
-      startupCpuBoost: spec.startupCpuBoost,
-    },
+    resources:
+      (spec.serviceBilling ?? true)
+        ? { limits, cpuIdle: spec.runtime.cpuIdle, startupCpuBoost: spec.startupCpuBoost }
+        : { limits },
     env: spec.environment.render(),
     startupProbe: spec.startupProbe,
     livenessProbe: spec.livenessProbe,
@@ -129,4 +176,19 @@ export function renderContainer(spec: ContainerSpec): RenderedContainer {
       spec.dependsOn !== undefined && spec.dependsOn.length > 0 ? [...spec.dependsOn] : undefined,
     volumeMounts: spec.volumeMounts,
   };
+}
+
+/** The container block of a job or worker pool: no port. @internal */
+export type PortlessContainer = Omit<RenderedContainer, "ports">;
+
+/**
+ * Renders the container block of a job or a worker pool: neither listens on a port, and
+ * neither has a service's billing settings (`cpu_idle`, `startup_cpu_boost`) or liveness probe.
+ * @internal
+ */
+export function renderPortlessContainer(
+  spec: Omit<ContainerSpec, "port" | "serviceBilling" | "startupCpuBoost" | "livenessProbe">,
+): PortlessContainer {
+  const { ports: _ports, ...container } = renderContainer({ ...spec, serviceBilling: false });
+  return container;
 }

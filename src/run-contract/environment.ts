@@ -54,10 +54,37 @@ export function validateEnvCount(owner: string, prop: string, count: number, nam
 }
 
 /**
+ * Names Cloud Run sets in the containers of a job's tasks, reserved like the others: "The
+ * environment variables defined in the container runtime contract are reserved and cannot be
+ * set" (https://cloud.google.com/run/docs/configuring/jobs/environment-variables; the list:
+ * https://cloud.google.com/run/docs/container-contract#env-vars).
+ * @internal
+ */
+export const JOB_RESERVED_ENV_NAMES: readonly string[] = [
+  "CLOUD_RUN_JOB",
+  "CLOUD_RUN_EXECUTION",
+  "CLOUD_RUN_TASK_INDEX",
+  "CLOUD_RUN_TASK_ATTEMPT",
+  "CLOUD_RUN_TASK_COUNT",
+];
+
+/** Names a kind of workload reserves besides {@link RESERVED_ENV_NAMES}. @internal */
+export interface ReservedEnvNames {
+  readonly names: readonly string[];
+  /** Completes "... are reserved: ", e.g. "Cloud Run sets them in every task of a job". */
+  readonly reason: string;
+}
+
+/**
  * Environment variable name: a C identifier that Cloud Run does not reserve.
  * @internal
  */
-export function validateEnvName(owner: string, prop: string, name: string): void {
+export function validateEnvName(
+  owner: string,
+  prop: string,
+  name: string,
+  reserved?: ReservedEnvNames,
+): void {
   checkText(
     owner,
     prop,
@@ -70,6 +97,14 @@ export function validateEnvName(owner: string, prop: string, name: string): void
       owner,
       prop,
       `${RESERVED_ENV_NAMES.join(", ")} are reserved: Cloud Run sets them (PORT comes from the \`port\` prop)`,
+      name,
+    );
+  }
+  if (reserved !== undefined && !isUnresolved(name) && reserved.names.includes(name)) {
+    throw invalidProp(
+      owner,
+      prop,
+      `${reserved.names.join(", ")} are reserved: ${reserved.reason}`,
       name,
     );
   }
@@ -115,6 +150,11 @@ export interface ContainerEnvironmentOptions {
    * @default true
    */
   readonly countLimit?: boolean;
+  /**
+   * Names this kind of workload reserves besides {@link RESERVED_ENV_NAMES}.
+   * @default - none
+   */
+  readonly reserved?: ReservedEnvNames;
 }
 
 /**
@@ -150,7 +190,7 @@ export class ContainerEnvironment {
 
   /** Checks and adds a plain variable given in `prop`. */
   public addPlain(prop: string, name: string, value: string): void {
-    validateEnvName(this.owner, prop, name);
+    validateEnvName(this.owner, prop, name, this.options.reserved);
     validateEnvValue(this.owner, prop, name, value);
     this.assertNewName(prop, name);
     this.checkCount(prop, 1, name);
@@ -163,7 +203,7 @@ export class ContainerEnvironment {
    * checked before anything is created.
    */
   public checkSecret(prop: string, name: string, ref: SecretReference, position = 1): void {
-    validateEnvName(this.owner, prop, name);
+    validateEnvName(this.owner, prop, name, this.options.reserved);
     checkSecretReference(this.owner, prop, name, ref);
     this.assertNewName(prop, name);
     this.checkCount(prop, position, name);

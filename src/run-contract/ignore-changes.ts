@@ -23,3 +23,11 @@ export const CLIENT_IGNORE_CHANGES: readonly string[] = [
   'template[0].labels["client.knative.dev/nonce"]',
   'template[0].labels["run.googleapis.com/startupProbeType"]',
 ];
+
+/**
+ * The fields gcloud and the console rewrite on jobs and worker pools (`client`,
+ * `client_version`), ignored like a service's: their labels and annotations are
+ * non-authoritative in provider 6.x (only the keys in the configuration are managed).
+ * @internal
+ */
+export const CLIENT_FIELDS: readonly string[] = ["client", "client_version"];

@@ -16,7 +16,68 @@ import { sanitizeName } from "../util/names";
 /** @internal */
 export const SERVICE_NAME_MAX_LENGTH = 49;
 
-const SERVICE_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const WORKLOAD_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The naming rule of one kind of Cloud Run workload: lowercase letters, digits and hyphens,
+ * starting with a letter, not ending with a hyphen, at most `maxLength` characters.
+ * @internal
+ */
+export interface WorkloadNameRule {
+  /** The prop that sets the name, e.g. "serviceName". */
+  readonly prop: string;
+  readonly maxLength: number;
+}
+
+/**
+ * Service names: at most 49 characters. [names], DESIGN §3.
+ * @internal
+ */
+export const SERVICE_NAME_RULE: WorkloadNameRule = {
+  prop: "serviceName",
+  maxLength: SERVICE_NAME_MAX_LENGTH,
+};
+
+/**
+ * Checks a workload name against its rule.
+ * @internal
+ */
+export function validateWorkloadName(owner: string, value: string, rule: WorkloadNameRule): void {
+  checkText(
+    owner,
+    rule.prop,
+    value,
+    `must be 1 to ${rule.maxLength} lowercase letters, digits or hyphens, start with a letter and not end with a hyphen`,
+    matches(WORKLOAD_NAME_PATTERN, rule.maxLength),
+  );
+}
+
+/**
+ * The name a workload construct uses: the one given, validated, or one derived from its id
+ * (lowercased, every character outside `[a-z0-9-]` replaced by `-`, runs of `-` collapsed,
+ * leading characters up to the first letter dropped, cut to the rule's length, trailing `-`
+ * dropped).
+ * @internal
+ */
+export function resolveWorkloadName(
+  owner: string,
+  id: string,
+  given: string | undefined,
+  rule: WorkloadNameRule,
+): string {
+  const derived = given === undefined ? sanitizeName(id, rule.maxLength) : undefined;
+  const name = given ?? (derived !== "" ? derived : undefined);
+  if (name === undefined) {
+    throw invalidProp(
+      owner,
+      rule.prop,
+      `cannot be derived from the construct id (it has no letter); set ${rule.prop}`,
+      id,
+    );
+  }
+  validateWorkloadName(owner, name, rule);
+  return name;
+}
 
 /**
  * Service name: lowercase letters, digits and hyphens, starts with a letter, does not end with a
@@ -24,19 +85,12 @@ const SERVICE_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  * @internal
  */
 export function validateServiceName(owner: string, value: string): void {
-  checkText(
-    owner,
-    "serviceName",
-    value,
-    "must be 1 to 49 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen",
-    matches(SERVICE_NAME_PATTERN, SERVICE_NAME_MAX_LENGTH),
-  );
+  validateWorkloadName(owner, value, SERVICE_NAME_RULE);
 }
 
 /**
- * The default service name for a construct id: lowercased, every character outside `[a-z0-9-]`
- * replaced by `-`, runs of `-` collapsed, leading characters up to the first letter dropped,
- * cut to 49 characters, trailing `-` dropped. Returns `undefined` when nothing usable is left.
+ * The default service name for a construct id (see {@link resolveWorkloadName}). Returns
+ * `undefined` when nothing usable is left.
  * @internal
  */
 export function deriveServiceName(id: string): string | undefined {
@@ -49,17 +103,7 @@ export function deriveServiceName(id: string): string | undefined {
  * @internal
  */
 export function resolveServiceName(owner: string, id: string, given: string | undefined): string {
-  const name = given ?? deriveServiceName(id);
-  if (name === undefined) {
-    throw invalidProp(
-      owner,
-      "serviceName",
-      "cannot be derived from the construct id (it has no letter); set serviceName",
-      id,
-    );
-  }
-  validateServiceName(owner, name);
-  return name;
+  return resolveWorkloadName(owner, id, given, SERVICE_NAME_RULE);
 }
 
 /** Description: at most 512 characters (provider documentation). @internal */

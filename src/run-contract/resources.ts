@@ -114,6 +114,12 @@ export interface RuntimeInput {
   readonly concurrency?: number;
   readonly cpuIdle?: boolean;
   readonly executionEnvironment?: string;
+  /**
+   * Set for workloads that take whole CPUs only (jobs, worker pools): why, completing
+   * `must be "1", "2", "4", "6" or "8": ...`.
+   * @default - fractions from 0.08 are allowed (services)
+   */
+  readonly wholeCpuOnly?: string;
 }
 
 /**
@@ -151,6 +157,14 @@ export function resolveRuntime(owner: string, input: RuntimeInput): RuntimeSetti
   const cores = cpuKnown ? parseCpu(owner, input.cpu) : undefined;
   const bytes = memoryKnown ? parseMemory(owner, input.memory) : undefined;
   const envKnown = !isUnresolved(input.executionEnvironment);
+  if (input.wholeCpuOnly !== undefined && cores !== undefined && cores < 1) {
+    throw invalidProp(
+      owner,
+      "cpu",
+      `must be "1", "2", "4", "6" or "8": ${input.wholeCpuOnly}`,
+      input.cpu,
+    );
+  }
 
   if (
     input.executionEnvironment !== undefined &&

@@ -1,5 +1,6 @@
 /**
- * The rules of the stack-level security posture check (`SecurityPosture`).
+ * The rules of the stack-level security posture check (`SecurityPosture`). They cover Cloud Run
+ * services, jobs (and their schedules) and worker pools, the library's and hand-written ones.
  *
  * | Id     | Rule |
  * | ------ | ---- |
@@ -13,24 +14,27 @@ export enum PostureRule {
   /**
    * SEC001: a public member (`allUsers`, `allAuthenticatedUsers`) holds a role on a Cloud Run
    * service that was not created with `allowUnauthenticated: true`, or IAM invoker checks are
-   * disabled on it.
+   * disabled on it; or a public member holds any role on a Cloud Run job or worker pool (never
+   * public on purpose).
    */
   PUBLIC_INVOKER = "SEC001",
   /**
-   * SEC002: a runtime service account holds a basic role (owner, editor, viewer), an admin role
-   * or an impersonation role on a project, folder, organization or service account.
+   * SEC002: a runtime service account (of a service, job or worker pool) or the account of a
+   * job's schedule holds a basic role (owner, editor, viewer), an admin role or an
+   * impersonation role on a project, folder, organization or service account.
    */
   PRIVILEGED_SERVICE_ACCOUNT = "SEC002",
   /** SEC003: a service account key is created. */
   SERVICE_ACCOUNT_KEY = "SEC003",
   /**
-   * SEC004: a Cloud Run service runs as a default compute or App Engine service account, or has
-   * no service account set (which means the default compute service account).
+   * SEC004: a Cloud Run service, job or worker pool runs as a default compute or App Engine
+   * service account, or has no service account set (which means the default compute service
+   * account).
    */
   DEFAULT_SERVICE_ACCOUNT = "SEC004",
   /**
-   * SEC005: a Cloud Run service runs an image whose user is not proven non-root (an image not
-   * built by a `ContainerImage` of this library).
+   * SEC005: a Cloud Run service, job or worker pool runs an image whose user is not proven
+   * non-root (an image not built by a `ContainerImage` of this library).
    */
   UNPROVEN_NON_ROOT_IMAGE = "SEC005",
 }

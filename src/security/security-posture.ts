@@ -38,7 +38,8 @@ interface Acknowledgement {
 /**
  * The security posture check of one stack, and its report.
  *
- * Created on first use by every `CloudRunService` (or by `SecurityPosture.of(stack)`), it
+ * Created on first use by every `CloudRunService`, `CloudRunJob` and `WorkerPool` (or by
+ * `SecurityPosture.of(stack)`), it
  * validates the whole stack at synth (`app.synth()`, `cdktf synth`,
  * `Testing.synth(stack, true)`), including resources written by hand next to the library's
  * constructs, and fails with one message per violation naming the rule, the construct path and
@@ -59,10 +60,15 @@ interface Acknowledgement {
  * A rule can be acknowledged, explicitly and visibly: `acknowledge(rule, reason)` turns its
  * violations into warnings that carry the reason, and the report lists them.
  *
+ * The rules cover Cloud Run jobs (and the accounts of their schedules) and worker pools as
+ * they cover services: no public member on them, no privileged roles for their accounts, no
+ * default service account, only images proven non-root.
+ *
  * At synth, `security-report.md` is written next to the stack's Terraform JSON
  * (`cdktf.out/stacks/<stack>/security-report.md`): one row per Cloud Run service (image,
  * runtime user and how it was proven, public or private, ingress, service account and its
- * roles, secrets) and the result of every rule.
+ * roles, secrets), per job (who may run it, its schedules) and per worker pool, and the result
+ * of every rule.
  */
 export class SecurityPosture extends Construct {
   /**
@@ -195,7 +201,7 @@ export class SecurityPosture extends Construct {
   }
 
   /**
-   * Registers a workload of the library (a `CloudRunService`), which the rules and the report
+   * Registers a workload of the library (a `CloudRunService`, `CloudRunJob` or `WorkerPool`), which the rules and the report
    * then know as such: created public on purpose or not, its image, its own service account.
    * @internal
    */

@@ -28,16 +28,33 @@ export interface PostureImage extends IConstruct {
 }
 
 /**
- * A workload of this library (a Cloud Run service) as the posture rules and the report see it:
- * registered by the workload with `SecurityPosture._addWorkload`.
+ * A scheduled execution of a job (a `google_cloud_scheduler_job` the job's `schedule` made),
+ * and the identity it calls the Cloud Run Admin API with.
+ * @internal
+ */
+export interface PostureSchedule {
+  /** The `google_cloud_scheduler_job` resource. */
+  readonly construct: IConstruct;
+  /** The e-mail of the service account the scheduler calls as. */
+  readonly serviceAccountEmail: string;
+  /** True when the schedule created a dedicated service account. */
+  readonly dedicatedServiceAccount: boolean;
+}
+
+/**
+ * A workload of this library (a Cloud Run service, job or worker pool) as the posture rules and
+ * the report see it: registered by the workload with `SecurityPosture._addWorkload`.
  * @internal
  */
 export interface PostureWorkload {
   /** The workload construct: messages name its path, acknowledgements scoped to it cover it. */
   readonly construct: IConstruct;
-  /** Its class, for messages, e.g. "CloudRunService". */
+  /** Its class, for messages, e.g. "CloudRunService", "CloudRunJob" or "WorkerPool". */
   readonly kind: string;
-  /** The Cloud Run resource it declares (`google_cloud_run_v2_service`). */
+  /**
+   * The Cloud Run resource it declares (`google_cloud_run_v2_service`, `google_cloud_run_v2_job`
+   * or `google_cloud_run_v2_worker_pool`).
+   */
   readonly resource: IConstruct;
   /** The image it runs (its main container's). */
   readonly image: PostureImage;
@@ -50,8 +67,16 @@ export interface PostureWorkload {
   readonly serviceAccountEmail: string;
   /** True when the workload created a dedicated service account (false: one was given). */
   readonly dedicatedServiceAccount: boolean;
-  /** True when it was created public on purpose (`allowUnauthenticated: true`). */
+  /**
+   * True when it was created public on purpose (`allowUnauthenticated: true`; services only:
+   * a job or a worker pool is never public on purpose).
+   */
   readonly allowUnauthenticated: boolean;
+  /**
+   * The schedules of a job, in the order they were made (the list grows after registration).
+   * @default - none
+   */
+  readonly schedules?: readonly PostureSchedule[];
 }
 
 /**

@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_google.service_account_key import ServiceAccountKey
 from cdktf_cloud_run import (
     CloudRunApp,
+    CloudRunJob,
     CloudRunService,
     ContainerImage,
     Dockerfile,
@@ -31,6 +32,7 @@ from cdktf_cloud_run import (
     ExecutionEnvironment,
     FindingSeverity,
     Ingress,
+    JobScheduleOptions,
     LocalService,
     PostureRule,
     Probe,
@@ -43,6 +45,7 @@ from cdktf_cloud_run import (
     VolumeMount,
     VpcAccess,
     VpcEgress,
+    WorkerPool,
 )
 
 from conftest import FIXTURES, resources, synth
@@ -302,6 +305,74 @@ def test_ingress_knows_which_is_internet_facing() -> None:
 
 
 EXERCISED.update(["Ingress", "ExecutionEnvironment", "VpcEgress", "RestartPolicy"])
+
+
+@exercises("CloudRunJob", "JobScheduleOptions")
+def test_cloud_run_job(google_stack: TerraformStack) -> None:
+    stack = google_stack
+    job = CloudRunJob(
+        stack,
+        "migrate",
+        image=pushed_image(stack),
+        region=REGION,
+        task_count=4,
+        parallelism=2,
+        max_retries=1,
+        task_timeout_seconds=1800,
+        command=["/app/migrate"],
+        args=["--to", "latest"],
+        secrets={"DB_PASSWORD": SecretReference(secret="db-password", version="3")},
+    )
+    job.grant_run(SERVICE_ACCOUNT)
+    options = JobScheduleOptions(cron="0 3 * * *", time_zone="Europe/Paris")
+    scheduler = job.schedule("nightly", cron=options.cron, time_zone=options.time_zone)
+    assert scheduler.terraform_resource_type == "google_cloud_scheduler_job"
+    assert job.job_name == "migrate"
+    assert job.runners[0] == SERVICE_ACCOUNT
+    with pytest.raises(RuntimeError, match=r"invalid cron: must be a unix-cron schedule"):
+        job.schedule("broken", cron="0 3 * *")
+    doc = synth(stack, run_validations=True)
+    [res] = resources(doc, "google_cloud_run_v2_job")
+    assert res["template"]["task_count"] == 4
+    assert res["template"]["parallelism"] == 2
+    assert res["template"]["template"]["max_retries"] == 1
+    assert res["template"]["template"]["timeout"] == "1800s"
+    [container] = res["template"]["template"]["containers"]
+    assert container["command"] == ["/app/migrate"]
+    assert container["args"] == ["--to", "latest"]
+    [schedule] = resources(doc, "google_cloud_scheduler_job")
+    assert (schedule["schedule"], schedule["time_zone"]) == ("0 3 * * *", "Europe/Paris")
+    assert schedule["http_target"]["http_method"] == "POST"
+    assert schedule["http_target"]["uri"].endswith(":run")
+    runners = resources(doc, "google_cloud_run_v2_job_iam_member")
+    assert sorted(r["role"] for r in runners) == ["roles/run.invoker", "roles/run.invoker"]
+    assert SERVICE_ACCOUNT in [r["member"] for r in runners]
+
+
+@exercises("WorkerPool", "Volume")
+def test_worker_pool(google_stack: TerraformStack) -> None:
+    stack = google_stack
+    pool = WorkerPool(
+        stack,
+        "consumer",
+        image=pushed_image(stack),
+        region=REGION,
+        instance_count=3,
+        memory="1Gi",
+        volumes=[VolumeMount(path="/cache", volume=Volume.empty_dir(size_limit="64Mi"))],
+    )
+    pool.add_volume("/data", Volume.cloud_storage(bucket="orders-data"))
+    assert pool.instance_count == 3
+    doc = synth(stack, run_validations=True)
+    [res] = resources(doc, "google_cloud_run_v2_worker_pool")
+    assert res["launch_stage"] == "BETA"
+    assert res["scaling"] == {"scaling_mode": "MANUAL", "manual_instance_count": 3}
+    assert [m["mount_path"] for m in res["template"]["containers"][0]["volume_mounts"]] == [
+        "/cache",
+        "/data",
+    ]
+    [bucket] = resources(doc, "google_storage_bucket_iam_member")
+    assert (bucket["bucket"], bucket["role"]) == ("orders-data", "roles/storage.objectViewer")
 
 
 @exercises("CloudRunApp")

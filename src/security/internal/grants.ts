@@ -5,12 +5,30 @@
  * @internal
  */
 import { IConstruct } from "constructs";
-import { RUN_V1, RUN_V2 } from "./run-resources";
+import { RUN_V1, RUN_V2, RUN_V2_JOB, RUN_V2_WORKER_POOL } from "./run-resources";
 import { config, field, isObject, read, stringList, TokenResolver } from "./config-reader";
 
-/** Where an IAM grant applies. @internal */
+/**
+ * Where an IAM grant applies: on one Cloud Run service, job or worker pool, or at a level
+ * above resources.
+ * @internal
+ */
 export type GrantLevel =
-  "service" | "project" | "folder" | "organization" | "serviceAccount" | "other";
+  | "service"
+  | "job"
+  | "workerPool"
+  | "project"
+  | "folder"
+  | "organization"
+  | "serviceAccount"
+  | "other";
+
+/** The Cloud Run levels and what messages call their targets. */
+const RUN_LEVEL_TEXT: { readonly [level: string]: string } = {
+  service: "service",
+  job: "job",
+  workerPool: "worker pool",
+};
 
 /** One role given to members by one IAM resource (a policy gives several). @internal */
 export interface Grant {
@@ -67,6 +85,12 @@ export function levelOf(type: string): GrantLevel {
   if (type.startsWith(`${RUN_V2}_iam_`) || type.startsWith(`${RUN_V1}_iam_`)) {
     return "service";
   }
+  if (type.startsWith(`${RUN_V2_JOB}_iam_`)) {
+    return "job";
+  }
+  if (type.startsWith(`${RUN_V2_WORKER_POOL}_iam_`)) {
+    return "workerPool";
+  }
   if (type.startsWith("google_project_iam_")) {
     return "project";
   }
@@ -89,11 +113,12 @@ export function targetOf(
   type: string,
   level: GrantLevel,
 ): { target?: string; kind: string } {
+  const runLevel = RUN_LEVEL_TEXT[level];
   const preferred =
-    level === "service"
-      ? type.startsWith(RUN_V2)
-        ? "nameInput"
-        : "serviceInput"
+    runLevel !== undefined
+      ? type.startsWith(RUN_V1)
+        ? "serviceInput"
+        : "nameInput"
       : PREFERRED_TARGET[level];
   const getters =
     preferred !== undefined
@@ -102,10 +127,10 @@ export function targetOf(
   for (const g of getters) {
     const value = r.text(config(construct, g.getter, [g.attribute]));
     if (value !== undefined) {
-      return { target: value, kind: level === "service" ? "service" : g.kind };
+      return { target: value, kind: runLevel ?? g.kind };
     }
   }
-  return { kind: level === "service" ? "service" : (getters[0]?.kind ?? "resource") };
+  return { kind: runLevel ?? getters[0]?.kind ?? "resource" };
 }
 
 /** Bindings from a JSON policy document (`policy_data`). */

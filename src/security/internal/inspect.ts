@@ -1,8 +1,8 @@
 /**
  * One pass over a stack's constructs that collects what the security posture rules and the
- * report need: the library's workloads (registered with the stack's `SecurityPosture`), every
- * Cloud Run service resource (also the ones written by hand), every IAM grant, service account
- * keys and container images.
+ * report need: the library's workloads (registered with the stack's `SecurityPosture`) and the
+ * schedules of its jobs, every Cloud Run service, job and worker pool resource (also the ones
+ * written by hand), every IAM grant, service account keys and container images.
  *
  * Configuration is read through the provider classes' `*Input` getters (and the escape-hatch
  * overrides on top of them), duck-typed by `terraformResourceType`, so no IAM class has to be
@@ -11,10 +11,10 @@
  */
 import { TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { PostureImage, PostureWorkload } from "../workload";
+import { PostureImage, PostureSchedule, PostureWorkload } from "../workload";
 import { addressOf, config, isObject, read, stringList, TokenResolver } from "./config-reader";
 import { Grant, levelOf, normalizeMember, policyBindings, targetOf } from "./grants";
-import { RUN_V1, RUN_V2, RunResource, runResourceOf } from "./run-resources";
+import { RunResource, runKindOf, runResourceOf } from "./run-resources";
 
 const KEY_TYPE = "google_service_account_key";
 const IAM_POLICY_DATA_SOURCE = "google_iam_policy";
@@ -30,10 +30,23 @@ export interface WorkloadEntry {
   readonly email?: string;
 }
 
+/** A schedule of a library job and the identity its scheduler calls with. @internal */
+export interface ScheduleEntry {
+  readonly schedule: PostureSchedule;
+  /** The job it runs. */
+  readonly workload: PostureWorkload;
+  /** The member strings (resolved, normalized) that denote the scheduler's account. */
+  readonly identities: string[];
+  /** The resolved service account e-mail. */
+  readonly email?: string;
+}
+
 /** Everything the rules and the report look at. @internal */
 export interface StackModel {
   readonly stack: TerraformStack;
   readonly workloads: WorkloadEntry[];
+  /** The schedules of the library's jobs. */
+  readonly schedules: ScheduleEntry[];
   readonly runResources: RunResource[];
   readonly grants: Grant[];
   readonly keys: Array<{ construct: IConstruct; target?: string }>;
@@ -41,8 +54,8 @@ export interface StackModel {
   readonly imagesByRef: Map<string, PostureImage>;
 }
 
-function workloadEntry(r: TokenResolver, workload: PostureWorkload): WorkloadEntry {
-  const email = r.text(workload.serviceAccountEmail);
+/** The member strings that denote a service account, from its resolved e-mail. */
+function identitiesOf(email: string | undefined): string[] {
   const identities = new Set<string>();
   if (email !== undefined) {
     identities.add(normalizeMember(`serviceAccount:${email}`));
@@ -51,12 +64,24 @@ function workloadEntry(r: TokenResolver, workload: PostureWorkload): WorkloadEnt
       identities.add(`\${${reference[1]}.member}`);
     }
   }
+  return [...identities];
+}
+
+function workloadEntry(r: TokenResolver, workload: PostureWorkload): WorkloadEntry {
+  const email = r.text(workload.serviceAccountEmail);
   return {
     workload,
     allowUnauthenticated: workload.allowUnauthenticated === true,
-    identities: [...identities],
+    identities: identitiesOf(email),
     email,
   };
+}
+
+function scheduleEntries(r: TokenResolver, workload: PostureWorkload): ScheduleEntry[] {
+  return (workload.schedules ?? []).map((schedule) => {
+    const email = r.text(schedule.serviceAccountEmail);
+    return { schedule, workload, identities: identitiesOf(email), email };
+  });
 }
 
 /**
@@ -70,6 +95,7 @@ export function inspectStack(
 ): StackModel {
   const r = new TokenResolver(stack);
   const entries: WorkloadEntry[] = [];
+  const schedules: ScheduleEntry[] = [];
   const ownerOf = new Map<IConstruct, PostureWorkload>();
   const runConstructs: Array<{ construct: IConstruct; type: string; address: string }> = [];
   const iamConstructs: Array<{ construct: IConstruct; type: string }> = [];
@@ -81,6 +107,7 @@ export function inspectStack(
     const workload = workloads.get(construct);
     if (workload !== undefined) {
       entries.push(workloadEntry(r, workload));
+      schedules.push(...scheduleEntries(r, workload));
       ownerOf.set(workload.resource, workload);
       continue;
     }
@@ -104,7 +131,7 @@ export function inspectStack(
     if (!TerraformResource.isTerraformResource(construct)) {
       continue;
     }
-    if (type === RUN_V2 || type === RUN_V1) {
+    if (runKindOf(type) !== undefined) {
       const address = addressOf(construct, type, false);
       if (address !== undefined) {
         runConstructs.push({ construct, type, address });
@@ -159,7 +186,7 @@ export function inspectStack(
     }
   }
 
-  return { stack, workloads: entries, runResources, grants, keys, imagesByRef };
+  return { stack, workloads: entries, schedules, runResources, grants, keys, imagesByRef };
 }
 
 /** An image of this library (by its shape, so copies of the library count too). */

@@ -1,16 +1,16 @@
 /**
- * The security posture report (`security-report.md`): one row per Cloud Run service and the
- * result of every rule. The content depends only on the construct tree (no time stamps, no
+ * The security posture report (`security-report.md`): one row per Cloud Run service (and, when
+ * the stack has any, per job and per worker pool) and the result of every rule. The content depends only on the construct tree (no time stamps, no
  * machine paths) and every list is sorted, so the same program gives the same report.
  * @internal
  */
 import { PUBLIC_MEMBERS } from "../../iam/members";
 import { PostureFinding } from "../posture-rule";
 import { PostureImage, PostureWorkload } from "../workload";
-import { TokenResolver } from "./config-reader";
+import { config, TokenResolver } from "./config-reader";
 import { Grant } from "./grants";
 import { StackModel } from "./inspect";
-import { RunResource, targetsRun } from "./run-resources";
+import { grantOn, RunKind, RunResource } from "./run-resources";
 import { POSTURE_RULES, holders, ruleLabel } from "./rules";
 
 const INVOKER_ROLE = "roles/run.invoker";
@@ -98,44 +98,18 @@ interface Row {
   readonly cells: string[];
 }
 
-function serviceRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
-  const service = run.workload;
-  const entry = model.workloads.find((w) => w.workload === service);
-  const onService = model.grants.filter((g) => g.level === "service" && targetsRun(g.target, run));
-  const publicMembers = sortedUnique(
-    onService.flatMap((g) => g.members.filter((m) => PUBLIC_MEMBERS.includes(m))),
-  );
-  const invokers = sortedUnique(
-    onService.filter((g) => g.role === INVOKER_ROLE).flatMap((g) => g.members),
-  );
-  const otherRoles = sortedUnique(
-    onService
-      .filter((g) => g.role !== INVOKER_ROLE)
-      .flatMap((g) => g.members.map((m) => `${code(g.role ?? "(unknown role)")} for ${code(m)}`)),
-  );
-  const access: string[] = [];
-  if (publicMembers.length > 0 || run.invokerIamDisabled) {
-    const why = [...publicMembers, ...(run.invokerIamDisabled ? ["invoker_iam_disabled"] : [])];
-    access.push(`**public** (${why.join(", ")})`);
-  } else {
-    access.push("private");
-  }
-  access.push(
-    invokers.length > 0 ? `invokers: ${invokers.map((m) => code(m)).join(", ")}` : "invokers: none",
-  );
-  if (otherRoles.length > 0) {
-    access.push(`other roles: ${otherRoles.join(", ")}`);
-  }
-
+/** The cells every kind of workload has: account, roles of the account, secrets, name. */
+function commonCells(model: StackModel, run: RunResource) {
+  const workload = run.workload;
+  const entry = model.workloads.find((w) => w.workload === workload);
   let account: string;
   if (run.serviceAccount === undefined) {
     account = "none: the default compute service account";
-  } else if (service !== undefined) {
-    account = `${code(run.serviceAccount)} (${service.dedicatedServiceAccount ? "dedicated" : "given"})`;
+  } else if (workload !== undefined) {
+    account = `${code(run.serviceAccount)} (${workload.dedicatedServiceAccount ? "dedicated" : "given"})`;
   } else {
     account = code(run.serviceAccount);
   }
-
   const held =
     entry !== undefined
       ? sortedUnique(
@@ -149,23 +123,195 @@ function serviceRow(model: StackModel, r: TokenResolver, run: RunResource): Row 
       c.secrets.map((s) => `${code(s.name)} → ${code(s.secret)} version ${code(s.version)}`),
     ),
   );
-  const path = (service?.construct ?? run.construct).node.path;
-  const name = `${code(run.name)} (${code(path)})${service === undefined ? ", written by hand" : ""}`;
+  const path = (workload?.construct ?? run.construct).node.path;
+  const name = `${code(run.name)} (${code(path)})${workload === undefined ? ", written by hand" : ""}`;
+  return { path, name, account, held: cell(held), secrets: cell(secrets) };
+}
+
+/**
+ * Who may do what on a resource: its public members, the members of `role` (when given) and
+ * every other role with its members.
+ */
+function accessCells(
+  model: StackModel,
+  run: RunResource,
+  role?: string,
+): { publicMembers: string[]; members: string[]; other: string[] } {
+  const on = model.grants.filter((g) => grantOn(g, run));
   return {
-    path,
+    publicMembers: sortedUnique(
+      on.flatMap((g) => g.members.filter((m) => PUBLIC_MEMBERS.includes(m))),
+    ),
+    members: sortedUnique(on.filter((g) => g.role === role).flatMap((g) => g.members)),
+    other: sortedUnique(
+      on
+        .filter((g) => role === undefined || g.role !== role)
+        .flatMap((g) => g.members.map((m) => `${code(g.role ?? "(unknown role)")} for ${code(m)}`)),
+    ),
+  };
+}
+
+function serviceRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
+  const common = commonCells(model, run);
+  const {
+    publicMembers,
+    members: invokers,
+    other: otherRoles,
+  } = accessCells(model, run, INVOKER_ROLE);
+  const access: string[] = [];
+  if (publicMembers.length > 0 || run.invokerIamDisabled) {
+    const why = [...publicMembers, ...(run.invokerIamDisabled ? ["invoker_iam_disabled"] : [])];
+    access.push(`**public** (${why.join(", ")})`);
+  } else {
+    access.push("private");
+  }
+  access.push(
+    invokers.length > 0 ? `invokers: ${invokers.map((m) => code(m)).join(", ")}` : "invokers: none",
+  );
+  if (otherRoles.length > 0) {
+    access.push(`other roles: ${otherRoles.join(", ")}`);
+  }
+  return {
+    path: common.path,
     cells: [
-      name,
+      common.name,
       code(run.location),
-      imageCell(r, run, service),
-      userCell(service),
+      imageCell(r, run, run.workload),
+      userCell(run.workload),
       cell(access),
       code(run.ingress ?? "INGRESS_TRAFFIC_ALL"),
-      account,
-      cell(held),
-      cell(secrets),
+      common.account,
+      common.held,
+      common.secrets,
     ],
   };
 }
+
+/** The schedules of a job: cron, time zone and the scheduler's account. */
+function schedulesCell(model: StackModel, r: TokenResolver, run: RunResource): string {
+  const schedules = model.schedules.filter((s) => s.workload === run.workload);
+  return cell(
+    schedules
+      .map((s) => {
+        const cron = r.text(config(s.schedule.construct, "scheduleInput", ["schedule"]));
+        const zone = r.text(config(s.schedule.construct, "timeZoneInput", ["time_zone"]));
+        const account = `${code(s.email)} (${s.schedule.dedicatedServiceAccount ? "dedicated" : "given"})`;
+        return `${code(cron)} ${code(zone ?? "Etc/UTC")} as ${account}`;
+      })
+      .sort(byText),
+  );
+}
+
+function jobRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
+  const common = commonCells(model, run);
+  const { publicMembers, members: runners, other } = accessCells(model, run, INVOKER_ROLE);
+  const access = [
+    publicMembers.length > 0 ? `**public** (${publicMembers.join(", ")})` : "private",
+  ];
+  access.push(
+    runners.length > 0 ? `runners: ${runners.map((m) => code(m)).join(", ")}` : "runners: none",
+  );
+  if (other.length > 0) {
+    access.push(`other roles: ${other.join(", ")}`);
+  }
+  return {
+    path: common.path,
+    cells: [
+      common.name,
+      code(run.location),
+      imageCell(r, run, run.workload),
+      userCell(run.workload),
+      cell(access),
+      schedulesCell(model, r, run),
+      common.account,
+      common.held,
+      common.secrets,
+    ],
+  };
+}
+
+function workerPoolRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
+  const common = commonCells(model, run);
+  const { publicMembers, other } = accessCells(model, run);
+  const access = [
+    publicMembers.length > 0 ? `**public** (${publicMembers.join(", ")})` : "private",
+  ];
+  access.push(other.length > 0 ? `roles: ${other.join(", ")}` : "roles: none");
+  return {
+    path: common.path,
+    cells: [
+      common.name,
+      code(run.location),
+      imageCell(r, run, run.workload),
+      userCell(run.workload),
+      cell(access),
+      common.account,
+      common.held,
+      common.secrets,
+    ],
+  };
+}
+
+/** The table of one kind of workload: its heading, columns and rows. */
+interface Section {
+  readonly kind: RunKind;
+  readonly heading: string;
+  readonly columns: string[];
+  readonly row: (model: StackModel, r: TokenResolver, run: RunResource) => Row;
+  /** Written when there are none; undefined to leave the section out. */
+  readonly none?: string;
+}
+
+const SECTIONS: readonly Section[] = [
+  {
+    kind: "service",
+    heading: "Services",
+    columns: [
+      "Service",
+      "Region",
+      "Image",
+      "Runtime user",
+      "Access",
+      "Ingress",
+      "Service account",
+      "Roles of the service account",
+      "Secrets",
+    ],
+    row: serviceRow,
+    none: "No Cloud Run services.",
+  },
+  {
+    kind: "job",
+    heading: "Jobs",
+    columns: [
+      "Job",
+      "Region",
+      "Image",
+      "Runtime user",
+      "Access",
+      "Schedules",
+      "Service account",
+      "Roles of the service account",
+      "Secrets",
+    ],
+    row: jobRow,
+  },
+  {
+    kind: "workerPool",
+    heading: "Worker pools",
+    columns: [
+      "Worker pool",
+      "Region",
+      "Image",
+      "Runtime user",
+      "Access",
+      "Service account",
+      "Roles of the service account",
+      "Secrets",
+    ],
+    row: workerPoolRow,
+  },
+];
 
 /**
  * Renders the report.
@@ -179,24 +325,28 @@ export function renderReport(model: StackModel, findings: PostureFinding[]): str
     "Written by cdktf-cloud-run at synth. Values in `${...}` are Terraform references, known at apply.",
   );
   lines.push("");
-  lines.push("## Services");
-  lines.push("");
   const r = new TokenResolver(model.stack);
-  const rows = model.runResources
-    .map((run) => serviceRow(model, r, run))
-    .sort((a, b) => byText(a.path, b.path));
-  if (rows.length === 0) {
-    lines.push("No Cloud Run services.");
-  } else {
-    lines.push(
-      "| Service | Region | Image | Runtime user | Access | Ingress | Service account | Roles of the service account | Secrets |",
-    );
-    lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (const row of rows) {
-      lines.push(`| ${row.cells.join(" | ")} |`);
+  for (const section of SECTIONS) {
+    const rows = model.runResources
+      .filter((run) => run.kind === section.kind)
+      .map((run) => section.row(model, r, run))
+      .sort((a, b) => byText(a.path, b.path));
+    if (rows.length === 0 && section.none === undefined) {
+      continue;
     }
+    lines.push(`## ${section.heading}`);
+    lines.push("");
+    if (rows.length === 0) {
+      lines.push(section.none ?? "");
+    } else {
+      lines.push(`| ${section.columns.join(" | ")} |`);
+      lines.push(`| ${section.columns.map(() => "---").join(" | ")} |`);
+      for (const row of rows) {
+        lines.push(`| ${row.cells.join(" | ")} |`);
+      }
+    }
+    lines.push("");
   }
-  lines.push("");
   lines.push("## Rules");
   lines.push("");
   lines.push("| Rule | Check | Result |");

@@ -12,7 +12,7 @@ import { PostureRule } from "../posture-rule";
 import { PostureWorkload, workloadName } from "../workload";
 import { Grant } from "./grants";
 import { StackModel, WorkloadEntry } from "./inspect";
-import { RunResource, targetsRun } from "./run-resources";
+import { grantOn, RunResource } from "./run-resources";
 
 /** What a posture rule reports. @internal */
 export interface ViolationDetails {
@@ -101,6 +101,10 @@ export const publicInvoker = postureRule({
       workload !== undefined &&
       model.workloads.some((w) => w.workload === workload && w.allowUnauthenticated);
     for (const grant of model.grants) {
+      if (grant.level === "job" || grant.level === "workerPool") {
+        publicOnJobOrPool(model, grant, found);
+        continue;
+      }
       if (grant.level !== "service") {
         continue;
       }
@@ -108,7 +112,7 @@ export const publicInvoker = postureRule({
       if (publicMembers.length === 0) {
         continue;
       }
-      const run = model.runResources.find((r) => targetsRun(grant.target, r));
+      const run = model.runResources.find((r) => grantOn(grant, r));
       const service = run?.workload;
       const role = grant.role ?? "(a role only known at apply)";
       const who = publicMembers.join(" and ");
@@ -157,6 +161,46 @@ export const publicInvoker = postureRule({
   },
 });
 
+/**
+ * SEC001 on a job or a worker pool: neither is ever public on purpose, so a public member in any
+ * role is a violation (on a job, `roles/run.invoker` lets anyone start executions).
+ */
+function publicOnJobOrPool(
+  model: StackModel,
+  grant: Grant,
+  found: (details: ViolationDetails) => void,
+): void {
+  const publicMembers = grant.members.filter((m) => PUBLIC_MEMBERS.includes(m));
+  if (publicMembers.length === 0) {
+    return;
+  }
+  const job = grant.level === "job";
+  const run = model.runResources.find((r) => grantOn(grant, r));
+  const workload = run?.workload;
+  const role = grant.role ?? "(a role only known at apply)";
+  const on =
+    run !== undefined
+      ? runName(run)
+      : `the Cloud Run ${job ? "job" : "worker pool"} ${quote(grant.target)}`;
+  const consequence = job
+    ? grant.role === INVOKER_ROLE
+      ? "so anyone can execute it"
+      : "so anyone holds that role on it"
+    : "so anyone holds that role on it";
+  found({
+    construct: grant.construct,
+    subjects: [
+      grant.construct,
+      ...(run !== undefined ? [run.construct] : []),
+      ...(workload ? [workload.construct] : []),
+    ],
+    what: `grants ${role} to ${publicMembers.join(" and ")} on ${on}, ${consequence}; a ${job ? "job" : "worker pool"} is never public on purpose.`,
+    fix: job
+      ? `grant ${INVOKER_ROLE} on the job to specific principals (CloudRunJob.grantRun("serviceAccount:…"), or schedule() for a scheduled run).`
+      : "grant roles on the worker pool to specific principals only.",
+  });
+}
+
 const LEVEL_TEXT: { [level: string]: string } = {
   project: "project",
   folder: "folder",
@@ -178,16 +222,27 @@ export const privilegedServiceAccount = postureRule({
       if (!isPrivilegedRole(grant.role)) {
         continue;
       }
+      const on =
+        grant.target !== undefined
+          ? `${level} ${quote(grant.target)}`
+          : `the provider's ${level === "project" ? "project" : level}`;
       for (const entry of holders(model.workloads, grant)) {
-        const on =
-          grant.target !== undefined
-            ? `${level} ${quote(grant.target)}`
-            : `the provider's ${level === "project" ? "project" : level}`;
         found({
           construct: grant.construct,
           subjects: [grant.construct, entry.workload.construct],
           what: `grants ${grant.role} on ${on} to the runtime service account of ${workloadName(entry.workload)} (${entry.email ?? "its service account"}).`,
           fix: "grant the service account only the roles it needs, on the resources it uses (e.g. roles/secretmanager.secretAccessor on one secret, roles/storage.objectViewer on one bucket); never basic (owner, editor, viewer), admin or impersonation roles.",
+        });
+      }
+      for (const entry of model.schedules) {
+        if (!entry.identities.some((id) => grant.members.includes(id))) {
+          continue;
+        }
+        found({
+          construct: grant.construct,
+          subjects: [grant.construct, entry.schedule.construct, entry.workload.construct],
+          what: `grants ${grant.role} on ${on} to the scheduler service account of ${workloadName(entry.workload)} (${entry.email ?? "its service account"}), which needs only ${INVOKER_ROLE} on that job.`,
+          fix: `leave the scheduler's account with ${INVOKER_ROLE} on its job only (what schedule() grants); never basic, admin or impersonation roles.`,
         });
       }
     }
@@ -238,7 +293,7 @@ export const defaultServiceAccount = postureRule({
           construct: run.construct,
           subjects: [run.construct, ...(run.workload ? [run.workload.construct] : [])],
           what,
-          fix: "run the service as a dedicated service account with no project roles: CloudRunService creates one when serviceAccountEmail is omitted; for a hand-written service set template.service_account.",
+          fix: "run it as a dedicated service account with no project roles: CloudRunService, CloudRunJob and WorkerPool create one when serviceAccountEmail is omitted; for a hand-written resource set template.service_account (template.template.service_account for a job).",
         });
       }
     }

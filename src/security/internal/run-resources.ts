@@ -1,6 +1,7 @@
 /**
- * Cloud Run service resources (v2 and v1, from the library or written by hand) as the posture
- * rules see them: name, location, service account, containers (image and secrets), ingress.
+ * Cloud Run resources (v2 and v1 services, v2 jobs and worker pools, from the library or
+ * written by hand) as the posture rules see them: name, location, service account, containers
+ * (image and secrets), ingress.
  * @internal
  */
 import { IConstruct } from "constructs";
@@ -12,6 +13,33 @@ import { Token, Tokenization } from "cdktf";
 export const RUN_V2 = "google_cloud_run_v2_service";
 /** @internal */
 export const RUN_V1 = "google_cloud_run_service";
+/** Cloud Run job resource type (v2). @internal */
+export const RUN_V2_JOB = "google_cloud_run_v2_job";
+/** Cloud Run worker pool resource type (v2). @internal */
+export const RUN_V2_WORKER_POOL = "google_cloud_run_v2_worker_pool";
+
+/** What a Cloud Run resource is. @internal */
+export type RunKind = "service" | "job" | "workerPool";
+
+/** The Cloud Run resource types the posture reads, and what each is. @internal */
+export const RUN_TYPES: { readonly [type: string]: RunKind } = {
+  [RUN_V2]: "service",
+  [RUN_V1]: "service",
+  [RUN_V2_JOB]: "job",
+  [RUN_V2_WORKER_POOL]: "workerPool",
+};
+
+/** What a Cloud Run resource type is; undefined for other types. @internal */
+export function runKindOf(type: string): RunKind | undefined {
+  return Object.prototype.hasOwnProperty.call(RUN_TYPES, type) ? RUN_TYPES[type] : undefined;
+}
+
+/** The collection of a kind in full resource names (`projects/p/locations/l/jobs/x`). */
+const COLLECTION: { readonly [kind in RunKind]: string } = {
+  service: "services",
+  job: "jobs",
+  workerPool: "workerPools",
+};
 
 /** One container of a Cloud Run service resource. @internal */
 export interface RunContainer {
@@ -25,10 +53,11 @@ export interface RunContainer {
   readonly secrets: Array<{ name: string; secret: string; version: string }>;
 }
 
-/** A Cloud Run service resource (v2 or v1), from the library or written by hand. @internal */
+/** A Cloud Run resource (a service, job or worker pool), from the library or written by hand. @internal */
 export interface RunResource {
   readonly construct: IConstruct;
   readonly type: string;
+  readonly kind: RunKind;
   /** `<type>.<logical id>` */
   readonly address: string;
   readonly name?: string;
@@ -103,15 +132,18 @@ export function runResourceOf(
   owner: PostureWorkload | undefined,
 ): RunResource {
   const v2 = type === RUN_V2;
+  const kind = runKindOf(type) ?? "service";
   const template = read(construct, "templateInput");
   let serviceAccountValue: unknown;
   let containersValue: unknown;
-  if (v2) {
-    const sa = override(construct, ["template", "service_account"]);
-    serviceAccountValue = sa.found
-      ? sa.value
-      : field(template, "serviceAccount", "service_account");
-    containersValue = field(template, "containers", "containers");
+  // Where the revision (or task) template is: `template` (v2 services, worker pools) or
+  // `template.template` (jobs: an execution template holding a task template).
+  const revision = kind === "job" ? ["template", "template"] : ["template"];
+  if (type !== RUN_V1) {
+    const inner = kind === "job" ? field(template, "template", "template") : template;
+    const sa = override(construct, [...revision, "service_account"]);
+    serviceAccountValue = sa.found ? sa.value : field(inner, "serviceAccount", "service_account");
+    containersValue = field(inner, "containers", "containers");
   } else {
     const spec = field(template, "spec", "spec");
     const sa = override(construct, ["template", "spec", "service_account_name"]);
@@ -125,7 +157,10 @@ export function runResourceOf(
   const rawContainers = Array.isArray(containersValue) ? containersValue : [];
   const containers = withListOverride(
     resolvedContainers,
-    override(construct, v2 ? ["template", "containers"] : ["template", "spec", "containers"]),
+    override(
+      construct,
+      type !== RUN_V1 ? [...revision, "containers"] : ["template", "spec", "containers"],
+    ),
   ).map((c, index): RunContainer => {
     const rawImage = field(rawContainers[index], "image", "image");
     const image = field(c, "image", "image");
@@ -157,6 +192,7 @@ export function runResourceOf(
   return {
     construct,
     type,
+    kind,
     address,
     name: r.text(config(construct, "nameInput", ["name"])),
     location: r.text(config(construct, "locationInput", ["location"])),
@@ -169,7 +205,7 @@ export function runResourceOf(
 }
 
 /**
- * True when `run` is the service a grant's target names: a reference to its name or id, or
+ * True when `run` is the resource a grant's target names: a reference to its name or id, or
  * its literal name (or full resource name).
  * @internal
  */
@@ -183,5 +219,15 @@ export function targetsRun(target: string | undefined, run: RunResource): boolea
   if (run.name === undefined || run.name.includes("${") || target.includes("${")) {
     return false;
   }
-  return target === run.name || target.endsWith(`/services/${run.name}`);
+  return target === run.name || target.endsWith(`/${COLLECTION[run.kind]}/${run.name}`);
+}
+
+/**
+ * True when an IAM grant is on `run`: a grant on a Cloud Run resource of the same kind (a v1 or
+ * v2 service IAM resource on a service: both APIs address the same services) whose target
+ * names it.
+ * @internal
+ */
+export function grantOn(grant: { level: string; target?: string }, run: RunResource): boolean {
+  return grant.level === run.kind && targetsRun(grant.target, run);
 }

@@ -98,7 +98,6 @@ export function checkLocalImage(owner: string, prop: string, image: unknown): vo
 
 /** What the sidecar containers of one local service share with its main container. @internal */
 export interface LocalSidecarsSpec {
-  readonly owner: string;
   /** The `LocalService`: the sidecar containers are its children. */
   readonly scope: Construct;
   readonly provider: TerraformProvider;

@@ -201,7 +201,6 @@ export class LocalService extends Construct {
 
     // --- sidecars: in the main container's network namespace, as on Cloud Run
     this.sidecarContainers = createSidecarContainers(sidecars, {
-      owner,
       scope: this,
       provider,
       main: this.container,

@@ -8,14 +8,14 @@ export { VpcEgress } from "./run-contract/vpc-access";
 export type { VpcAccess } from "./run-contract/vpc-access";
 export type { SecretReference } from "./run-contract/secrets";
 export { Volume } from "./run-contract/volumes";
+export type { VolumeMount } from "./run-contract/volumes";
 export type {
   CloudSqlVolumeOptions,
   CloudStorageVolumeOptions,
   EmptyDirVolumeOptions,
   NfsVolumeOptions,
   SecretVolumeOptions,
-  VolumeMount,
-} from "./run-contract/volumes";
+} from "./run-contract/volume-options";
 export { Probe, ProbeType } from "./run-contract/probe";
 export type {
   GrpcProbeOptions,
@@ -30,9 +30,12 @@ export * from "./image/container-image";
 export type * from "./cloud-run/cloud-run-service-options";
 export * from "./cloud-run/cloud-run-service";
 export type * from "./cloud-run/sidecar-options";
+export type * from "./cloud-run/cloud-run-job-props";
+export type { JobScheduleOptions } from "./cloud-run/job-schedule";
 export * from "./cloud-run/cloud-run-job";
 export * from "./cloud-run/worker-pool";
 export * from "./local/restart-policy";
+export type * from "./local/local-service-options";
 export * from "./local/local-service";
 export type * from "./app/cloud-run-app-props";
 export * from "./app/cloud-run-app";

@@ -16,6 +16,21 @@ const ROOT = path.resolve(__dirname, "..");
 const { layers } = require("../layers.json") as { layers: string[] };
 const graph = importGraph(readTree(path.join(ROOT, "src")));
 
+/** The most lines a file of src/ may have: a longer one holds more than its name says. */
+const MAX_LINES = 400;
+
+/** The files longer than `max` lines (counted as `wc -l` does), as `file: N lines`, longest first. */
+function oversizedFiles(files: Map<string, string>, max: number): string[] {
+  return [...files]
+    .map(([file, text]) => ({
+      file,
+      lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0),
+    }))
+    .filter((f) => f.lines > max)
+    .sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file))
+    .map((f) => `${f.file}: ${f.lines} lines`);
+}
+
 describe("src/ layers and imports", () => {
   test("every file of src/ is in a layer (a new folder is added to layers.json)", () => {
     expect(layerViolations(graph, layers).outside).toEqual([]);
@@ -36,6 +51,10 @@ describe("src/ layers and imports", () => {
       .filter(([file]) => file.startsWith("security/"))
       .flatMap(([, targets]) => targets);
     expect(fromSecurity.filter((t) => constructLayers.includes(t.split("/")[0]))).toEqual([]);
+  });
+
+  test(`no file of src/ is over ${MAX_LINES} lines (split it into files named for what they hold)`, () => {
+    expect(oversizedFiles(readTree(path.join(ROOT, "src")), MAX_LINES)).toEqual([]);
   });
 
   test("nothing imports cdktf's private modules", () => {
@@ -75,6 +94,20 @@ describe("the checks can fail", () => {
       ]),
     );
     expect(findCycle(cyclic)).toEqual(["a/x.ts", "a/y.ts", "a/x.ts"]);
+  });
+
+  test("a file over the line limit is named with its length", () => {
+    const lines = (n: number) => "x\n".repeat(n);
+    expect(
+      oversizedFiles(
+        files([
+          ["a/fits.ts", lines(400)],
+          ["a/long.ts", lines(401)],
+          ["b/longer.ts", `${lines(450)}last line without a newline`],
+        ]),
+        400,
+      ),
+    ).toEqual(["b/longer.ts: 451 lines", "a/long.ts: 401 lines"]);
   });
 
   test("an upward import and a file outside the layers are found", () => {

@@ -6,7 +6,8 @@
 import { Annotations, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerImage } from "../image/container-image";
-import { LocalService, LocalServiceOptions } from "../local/local-service";
+import { LocalService } from "../local/local-service";
+import { LocalServiceOptions } from "../local/local-service-options";
 import { resolveServiceName } from "../run-contract/metadata";
 import { checkProps, invalidProp, knownMap, ownerName } from "../util/check";
 import { appImageProps } from "./app-image";

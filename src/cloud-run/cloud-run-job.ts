@@ -3,7 +3,6 @@ import type { CloudRunV2JobIamMember } from "@cdktf/provider-google/lib/cloud-ru
 import type { CloudSchedulerJob } from "@cdktf/provider-google/lib/cloud-scheduler-job";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
-import { deriveAccountId } from "../iam/account-id";
 import { bindingId } from "../iam/binding-id";
 import { validateMember } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
@@ -13,205 +12,23 @@ import { JOB_RESERVED_ENV_NAMES } from "../run-contract/environment";
 import { EXECUTION_ENVIRONMENT_GEN2 } from "../run-contract/execution-environment";
 import { CLIENT_FIELDS } from "../run-contract/ignore-changes";
 import { resolveWorkloadName, validateLabels, WorkloadNameRule } from "../run-contract/metadata";
-import { checkRegion, validateRegion } from "../run-contract/region";
+import { checkRegion } from "../run-contract/region";
 import { resolveRuntime } from "../run-contract/resources";
 import { SecretReference } from "../run-contract/secrets";
 import { SingleContainer } from "../run-contract/single-container";
 import { workloadIdentity } from "../run-contract/service-account";
 import { durationSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
-import { renderVpcAccess, VpcAccess } from "../run-contract/vpc-access";
-import { Volume, VolumeMount } from "../run-contract/volumes";
+import { renderVpcAccess } from "../run-contract/vpc-access";
+import { Volume } from "../run-contract/volumes";
 import { SecurityPosture } from "../security/security-posture";
 import { PostureSchedule } from "../security/workload";
 import { checkInteger, checkProps, invalidProp, isUnresolved, ownerName } from "../util/check";
 import { nonEmptyMap } from "../util/maps";
-import { sanitizeName } from "../util/names";
-import {
-  DEFAULT_TIME_ZONE,
-  validateCron,
-  validateSchedulerJobName,
-  validateTimeZone,
-} from "./schedule";
-
-/**
- * Properties of a {@link CloudRunJob}.
- */
-export interface CloudRunJobProps {
-  /**
-   * The image every task runs: a `ContainerImage` pushed to an Artifact Registry repository (it
-   * runs pinned by digest), whose final stage is proven to run as a non-root user.
-   */
-  readonly image: ContainerImage;
-
-  /**
-   * The region of the job, e.g. `europe-west1`. A well-formed region that is not in the
-   * library's list of Cloud Run regions is a synth warning naming the nearest known ones.
-   */
-  readonly region: string;
-
-  /**
-   * The project of the job, its service account and its IAM bindings.
-   * @default - the Google provider's project
-   */
-  readonly project?: string;
-
-  /**
-   * The job name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter and not
-   * ending with a hyphen. It must be unique per project and region.
-   * @default - derived from the construct id: lowercased, other characters turned into `-`,
-   * leading characters up to the first letter dropped, cut to 63 characters
-   */
-  readonly jobName?: string;
-
-  /**
-   * The CPU limit of each task: "1", "2", "4", "6" or "8" (jobs run in the second generation
-   * execution environment, which takes whole CPUs).
-   * @default "1"
-   */
-  readonly cpu?: string;
-
-  /**
-   * The memory limit of each task, e.g. "512Mi" or "2Gi", from 512Mi to 32Gi. Above 4Gi needs
-   * 2 CPU, above 8Gi 4, above 16Gi 6, above 24Gi 8; 4 CPU needs 2Gi, 6 or 8 CPU need 4Gi.
-   * @default "512Mi"
-   */
-  readonly memory?: string;
-
-  /**
-   * The number of tasks of each execution (1–10000). Each task knows its index from
-   * `CLOUD_RUN_TASK_INDEX` and the count from `CLOUD_RUN_TASK_COUNT`.
-   * @default 1
-   */
-  readonly taskCount?: number;
-
-  /**
-   * The most tasks that run at the same time, at most `taskCount`; 0 runs as many as Cloud Run
-   * allows (the limit is a regional quota).
-   * @default - as many as possible (Cloud Run's default)
-   */
-  readonly parallelism?: number;
-
-  /**
-   * How many times a failed task is retried (0–10).
-   * @default 3
-   */
-  readonly maxRetries?: number;
-
-  /**
-   * How long one attempt of a task may run, in seconds: 1 to 604800 (168 hours). Each retry
-   * gets the full timeout again.
-   * @default 600
-   */
-  readonly taskTimeoutSeconds?: number;
-
-  /**
-   * Environment variables. Names are C identifiers; `PORT`, `K_SERVICE`, `K_REVISION`,
-   * `K_CONFIGURATION` and the variables Cloud Run sets in tasks (`CLOUD_RUN_JOB`,
-   * `CLOUD_RUN_EXECUTION`, `CLOUD_RUN_TASK_INDEX`, `CLOUD_RUN_TASK_ATTEMPT`,
-   * `CLOUD_RUN_TASK_COUNT`) are reserved. At most 1000, together with `secrets`. Values are
-   * stored in plain text in the Terraform configuration and state: use `secrets` for secrets.
-   * @default - none
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
-   * Environment variables read from Secret Manager, by variable name. The job's identity gets
-   * `roles/secretmanager.secretAccessor` on exactly these secrets.
-   * @default - none
-   */
-  readonly secrets?: { [name: string]: SecretReference };
-
-  /**
-   * Volumes mounted into the job's container: `{ path, volume }` with a `Volume` (secret,
-   * emptyDir, Cloud Storage, NFS, Cloud SQL). Each grants the job's identity exactly what it
-   * needs on exactly its resource (see `Volume`); jobs always run in the second generation
-   * execution environment, which every kind of volume works in.
-   * @default - none
-   */
-  readonly volumes?: VolumeMount[];
-
-  /**
-   * The e-mail of an existing service account the tasks run as. Never a default compute or App
-   * Engine service account (they hold the project Editor role).
-   * @default - a dedicated service account is created, with no project-level roles
-   */
-  readonly serviceAccountEmail?: string;
-
-  /**
-   * Labels of the job (the Google Cloud label rules; no keys in the `run.googleapis.com`,
-   * `cloud.googleapis.com`, `serving.knative.dev` or `autoscaling.knative.dev` namespaces).
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * Direct VPC egress.
-   * @default - no VPC access
-   */
-  readonly vpcAccess?: VpcAccess;
-
-  /**
-   * The command each task runs, replacing the image's `ENTRYPOINT`: a non-empty list, e.g.
-   * `["/app/migrate"]`.
-   * @default - the image's ENTRYPOINT
-   */
-  readonly command?: string[];
-
-  /**
-   * The arguments, replacing the image's `CMD`, e.g. `["--to", "latest"]`.
-   * @default - the image's CMD
-   */
-  readonly args?: string[];
-
-  /**
-   * Whether Terraform refuses to delete the job. While true, `cdktf destroy` (or a change that
-   * replaces the job) fails: set it to false and deploy first.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-}
-
-/**
- * When and where a scheduled execution of a {@link CloudRunJob} runs.
- */
-export interface JobScheduleOptions {
-  /**
-   * The schedule in unix-cron format, five fields "minute hour day-of-month month day-of-week":
-   * `*`, numbers, ranges (`1-5`), steps after `*` or a range (`*\/15`, `0-23/2`), lists
-   * (`1,15`), and the names JAN–DEC and SUN–SAT (uppercase). E.g. "0 3 * * *" runs at 03:00
-   * every day.
-   */
-  readonly cron: string;
-
-  /**
-   * The time zone the schedule is read in: a tz database name such as "Europe/Paris".
-   * @default "Etc/UTC"
-   */
-  readonly timeZone?: string;
-
-  /**
-   * The region of the Cloud Scheduler job (a Cloud Scheduler location).
-   * @default - the job's region
-   */
-  readonly region?: string;
-
-  /**
-   * The Cloud Scheduler job name: 1 to 500 letters, digits, `-` or `_`, unique per project and
-   * region.
-   * @default - `<job name>-<id>`
-   */
-  readonly schedulerJobName?: string;
-
-  /**
-   * Create the schedule paused (no executions until it is resumed).
-   * @default false
-   */
-  readonly paused?: boolean;
-}
+import { CloudRunJobProps } from "./cloud-run-job-props";
+import { JobScheduleOptions, scheduleJob } from "./job-schedule";
 
 const RUN_ROLE = "roles/run.invoker";
-const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const JOB_MARK = Symbol.for("cdktf-cloud-run.CloudRunJob");
 
 /**
@@ -499,73 +316,29 @@ export class CloudRunJob extends Construct {
    * @returns the `google_cloud_scheduler_job` resource
    */
   public schedule(id: string, options: JobScheduleOptions): CloudSchedulerJob {
-    const owner = ownerName("CloudRunJob.schedule", `${this.node.path}/${id}`);
-    checkProps(owner, options, "{ cron, timeZone?, ... }");
-    validateCron(owner, "cron", options.cron);
-    const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
-    validateTimeZone(owner, "timeZone", timeZone);
-    const region = options.region ?? this.region;
-    validateRegion(owner, region);
-    const name =
-      options.schedulerJobName ?? `${this.jobName}-${sanitizeName(id, 400) || "schedule"}`;
-    validateSchedulerJobName(owner, "schedulerJobName", name);
-
-    const scope = new Construct(this, id);
-    const knownJobName = !isUnresolved(this.jobName);
-    const accountId = deriveAccountId(knownJobName ? `${this.jobName}-${id}` : id, scope.node.path);
-    const account = new ServiceAccount(scope, "ServiceAccount", {
-      accountId,
-      project: this.project,
-      displayName: knownJobName
-        ? `Scheduler of Cloud Run job ${this.jobName}`
-        : "Scheduler of a Cloud Run job",
-      description:
-        "Calls the Cloud Run Admin API to run one Cloud Run job on a schedule. Holds roles/run.invoker on that job only.",
-    });
-    const member = `serviceAccount:${account.email}`;
-    this.grantRun(member);
-
-    const { CloudSchedulerJob: SchedulerJob } = loadSchedulerModule();
-    const job = new SchedulerJob(scope, "Resource", {
-      name,
-      region,
-      project: this.project,
-      schedule: options.cron,
-      timeZone,
-      paused: options.paused,
-      description: `Runs Cloud Run job ${this.jobName}.`,
-      httpTarget: {
-        httpMethod: "POST",
-        uri:
-          `https://run.googleapis.com/v2/projects/${this.resource.project}` +
-          `/locations/${this.resource.location}/jobs/${this.resource.name}:run`,
-        oauthToken: { serviceAccountEmail: account.email, scope: CLOUD_PLATFORM_SCOPE },
+    const { schedulerJob, posture } = scheduleJob(
+      {
+        scope: this,
+        jobName: this.jobName,
+        region: this.region,
+        project: this.project,
+        resource: this.resource,
+        grantRun: (member) => {
+          this.grantRun(member);
+          return this.runnerMembers.get(member)!;
+        },
       },
-      // The first run must find the scheduler allowed to run the job.
-      dependsOn: [this.runnerMembers.get(member)!],
-    });
-
-    requireUniqueNames({
-      construct: scope,
-      kind: "CloudRunJob.schedule",
-      nameProp: "schedulerJobName",
-      name,
-      region,
-      project: this.project,
-      accountId,
-    });
-    this.postureSchedules.push({
-      construct: job,
-      serviceAccountEmail: account.email,
-      dedicatedServiceAccount: true,
-    });
-    return job;
+      id,
+      options,
+    );
+    this.postureSchedules.push(posture);
+    return schedulerJob;
   }
 }
 
 /**
- * The provider modules of jobs and schedules, loaded on first use: programs without jobs never
- * load them, so importing the library costs what it did before jobs existed.
+ * The provider modules of jobs, loaded on first use: programs without jobs never load them, so
+ * importing the library costs what it did before jobs existed (schedules: `job-schedule.ts`).
  */
 function loadJobModule(): typeof import("@cdktf/provider-google/lib/cloud-run-v2-job") {
   return require("@cdktf/provider-google/lib/cloud-run-v2-job");
@@ -573,8 +346,4 @@ function loadJobModule(): typeof import("@cdktf/provider-google/lib/cloud-run-v2
 
 function loadJobIamModule(): typeof import("@cdktf/provider-google/lib/cloud-run-v2-job-iam-member") {
   return require("@cdktf/provider-google/lib/cloud-run-v2-job-iam-member");
-}
-
-function loadSchedulerModule(): typeof import("@cdktf/provider-google/lib/cloud-scheduler-job") {
-  return require("@cdktf/provider-google/lib/cloud-scheduler-job");
 }

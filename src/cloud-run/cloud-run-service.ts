@@ -8,33 +8,25 @@ import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
 import { checkCloudRunImage, RenderedContainer, renderContainer } from "../run-contract/container";
 import { DEFAULTS } from "../run-contract/defaults";
-import { ContainerEnvironment } from "../run-contract/environment";
 import { CLIENT_IGNORE_CHANGES } from "../run-contract/ignore-changes";
 import { Ingress } from "../run-contract/ingress";
 import { resolveServiceName, validateDescription, validateLabels } from "../run-contract/metadata";
+import { MAIN, MultiContainer } from "../run-contract/multi-container";
 import { validatePort } from "../run-contract/ports";
 import { renderProbe } from "../run-contract/probe";
 import { checkRegion } from "../run-contract/region";
 import { resolveRuntime, RuntimeSettings } from "../run-contract/resources";
 import { validateScaling } from "../run-contract/scaling";
-import { SecretAccessGrants, SecretReference } from "../run-contract/secrets";
-import { CheckedSidecar, MAIN_CONTAINER_NAME, WorkloadSidecars } from "../run-contract/sidecars";
+import { SecretReference } from "../run-contract/secrets";
 import { workloadIdentity } from "../run-contract/service-account";
 import { validateTimeoutSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess } from "../run-contract/vpc-access";
 import { VolumeGrants } from "../run-contract/volume-grants";
 import { Volume } from "../run-contract/volumes";
-import { WorkloadVolumes } from "../run-contract/workload-volumes";
+import { WorkloadEnvironment } from "../run-contract/workload-environment";
 import { SecurityPosture } from "../security/security-posture";
-import {
-  checkConstant,
-  checkProps,
-  invalidProp,
-  isUnresolved,
-  knownMap,
-  ownerName,
-} from "../util/check";
+import { checkConstant, checkProps, isUnresolved, ownerName } from "../util/check";
 import { nonEmptyMap } from "../util/maps";
 import { CloudRunServiceOptions } from "./cloud-run-service-options";
 import { SidecarOptions } from "./sidecar-options";
@@ -52,8 +44,6 @@ export interface CloudRunServiceProps extends CloudRunServiceOptions {
 
 const INVOKER_ROLE = "roles/run.invoker";
 const SERVICE_MARK = Symbol.for("cdktf-cloud-run.CloudRunService");
-/** The key of the main container in the service's volumes. */
-const MAIN = "main";
 
 /**
  * A Cloud Run v2 service (`google_cloud_run_v2_service`) running a pushed `ContainerImage` pinned
@@ -108,11 +98,9 @@ export class CloudRunService extends Construct {
   public readonly deletionProtection: boolean;
 
   private readonly owner: string;
-  private readonly environment: ContainerEnvironment;
-  private readonly secretGrants: SecretAccessGrants;
+  private readonly environment: WorkloadEnvironment;
   private readonly invokerMembers = new Map<string, CloudRunV2ServiceIamMember>();
-  private readonly volumes: WorkloadVolumes;
-  private readonly sidecars: WorkloadSidecars;
+  private readonly containers: MultiContainer;
   private readonly runtime: RuntimeSettings;
   private readonly startupCpuBoost?: boolean;
   private readonly mainContainer: RenderedContainer;
@@ -165,47 +153,27 @@ export class CloudRunService extends Construct {
     this.deletionProtection = props.deletionProtection ?? true;
 
     // --- environment (validated before anything is created)
-    this.environment = new ContainerEnvironment(owner, {
+    this.environment = new WorkloadEnvironment(owner, props, {
       alreadySet: "this variable is already set",
     });
-    for (const [name, value] of Object.entries(knownMap(owner, "environment", props.environment))) {
-      this.environment.addPlain("environment", name, value);
-    }
-    const pendingSecrets = Object.entries(knownMap(owner, "secrets", props.secrets));
-    for (const [index, [name, ref]] of pendingSecrets.entries()) {
-      this.environment.checkSecret("secrets", name, ref, index + 1);
-    }
 
     // --- volumes and sidecars (validated before anything is created)
     this.runtime = runtime;
     this.startupCpuBoost = props.startupCpuBoost;
-    const givenEnvironment = props.executionEnvironment?.value;
-    this.volumes = new WorkloadVolumes({
+    this.containers = new MultiContainer(props, {
       owner,
       scope: this,
       executionEnvironment: {
-        given: givenEnvironment,
+        given: props.executionEnvironment?.value,
         implied: runtime.executionEnvironment,
         impliedBecause: runtime.fractionalCpu
           ? `a cpu below 1 (${JSON.stringify(runtime.cpu)}) needs the first generation (GEN1): use a cpu of at least 1`
           : undefined,
       },
-    });
-    this.volumes.addContainer(MAIN, "the main container", runtime.memory);
-    this.sidecars = new WorkloadSidecars({
-      owner,
-      scope: this,
       mainCpu: runtime.cpu,
       mainMemory: runtime.memory,
       checkImage: (prop, image) => checkCloudRunImage(owner, prop, image as ContainerImage),
     });
-    listProp(owner, "volumes", props.volumes).forEach((mount, index) =>
-      this.volumes.mount(`volumes[${index}]`, MAIN, mount),
-    );
-    listProp(owner, "sidecars", props.sidecars).forEach((sidecar, index) =>
-      this.addCheckedSidecar(`sidecars[${index}]`, sidecar),
-    );
-    this.sidecars.assertStartOrder();
 
     // --- identity
     const identity = workloadIdentity(this, {
@@ -225,10 +193,10 @@ export class CloudRunService extends Construct {
       port: this.port,
       runtime,
       startupCpuBoost: props.startupCpuBoost,
-      environment: this.environment,
+      environment: this.environment.container,
       startupProbe,
       livenessProbe,
-      volumeMounts: this.volumes.renderMounts(MAIN),
+      volumeMounts: this.containers.volumes.renderMounts(MAIN),
     });
     this.resource = new CloudRunV2Service(this, "Resource", {
       name: serviceName,
@@ -242,11 +210,11 @@ export class CloudRunService extends Construct {
         serviceAccount: this.serviceAccountEmail,
         timeout: `${isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : timeoutSeconds}s`,
         maxInstanceRequestConcurrency: runtime.concurrency,
-        executionEnvironment: this.volumes.executionEnvironment(),
+        executionEnvironment: this.containers.volumes.executionEnvironment(),
         scaling: { minInstanceCount: minInstances, maxInstanceCount: maxInstances },
         vpcAccess,
-        containers: this.containers(),
-        volumes: this.volumes.renderVolumes(),
+        containers: this.renderContainers(),
+        volumes: this.containers.volumes.renderVolumes(),
       },
       lifecycle:
         (props.ignoreClientChanges ?? true)
@@ -254,17 +222,14 @@ export class CloudRunService extends Construct {
           : undefined,
     });
 
-    this.secretGrants = new SecretAccessGrants(
-      this,
-      this.serviceAccountMember,
-      props.project,
-      this.resource,
-    );
-    for (const [name, ref] of pendingSecrets) {
-      this.addCheckedSecret(name, ref);
-    }
-    this.volumes.attachGrants(
-      new VolumeGrants(this, this.serviceAccountMember, this.resource, this.secretGrants),
+    this.environment.bind(this, this.serviceAccountMember, props.project, this.resource);
+    this.containers.volumes.attachGrants(
+      new VolumeGrants(
+        this,
+        this.serviceAccountMember,
+        this.resource,
+        this.environment.secretGrants,
+      ),
     );
     if (props.allowUnauthenticated ?? false) {
       this.grantInvoke("allUsers");
@@ -279,7 +244,7 @@ export class CloudRunService extends Construct {
       project: props.project,
       accountId: identity.accountId,
     });
-    const sidecars = this.sidecars;
+    const sidecars = this.containers.sidecars;
     SecurityPosture.of(this)._addWorkload({
       construct: this,
       kind: "CloudRunService",
@@ -309,12 +274,12 @@ export class CloudRunService extends Construct {
 
   /** The names of the environment variables read from Secret Manager. */
   public get secretEnvironment(): string[] {
-    return this.environment.secretNames;
+    return this.environment.container.secretNames;
   }
 
   /** The names of all environment variables (plain and from secrets). */
   public get environmentNames(): string[] {
-    return this.environment.names;
+    return this.environment.container.names;
   }
 
   /**
@@ -329,7 +294,7 @@ export class CloudRunService extends Construct {
    * not be in use.
    */
   public addEnvironment(name: string, value: string): void {
-    this.environment.addPlain("environment", name, value);
+    this.environment.addPlain(name, value);
   }
 
   /**
@@ -337,8 +302,7 @@ export class CloudRunService extends Construct {
    * `roles/secretmanager.secretAccessor` on that secret.
    */
   public addSecretEnvironment(name: string, secret: SecretReference): void {
-    this.environment.checkSecret("secrets", name, secret);
-    this.addCheckedSecret(name, secret);
+    this.environment.addSecret(name, secret);
   }
 
   /**
@@ -372,7 +336,7 @@ export class CloudRunService extends Construct {
    * @param volume the volume
    */
   public addVolume(path: string, volume: Volume): void {
-    this.volumes.mount(`volumes[${this.volumes.mountsOf(MAIN).length}]`, MAIN, { path, volume });
+    this.containers.addVolume(path, volume);
     this.syncTemplate();
   }
 
@@ -381,34 +345,24 @@ export class CloudRunService extends Construct {
    * mounted and granted as the main container's. Its `dependsOn` is checked at synth.
    */
   public addSidecar(options: SidecarOptions): void {
-    this.addCheckedSidecar(`sidecars[${this.sidecars.list.length}]`, options);
+    this.containers.addSidecar(options);
     this.syncTemplate();
   }
 
   /** The names of the sidecars, in the order added. */
   public get sidecarNames(): string[] {
-    return this.sidecars.list.map((s) => s.name);
-  }
-
-  /** Adds a sidecar and mounts its volumes. */
-  private addCheckedSidecar(prop: string, options: SidecarOptions): void {
-    const sidecar = this.sidecars.add(prop, options);
-    this.volumes.addContainer(sidecar.name, `sidecar '${sidecar.name}'`, sidecar.memory);
-    sidecar.volumes.forEach((mount, index) =>
-      this.volumes.mount(`${prop}.volumes[${index}]`, sidecar.name, mount),
-    );
+    return this.containers.sidecars.list.map((s) => s.name);
   }
 
   /**
    * The containers: the main one, named "main" when there are sidecars, then the sidecars.
    */
-  private containers(): RenderedContainer[] {
-    const sidecars = this.sidecars.list;
-    const main = this.mainContainer;
-    return [
-      sidecars.length > 0 ? { ...main, name: MAIN_CONTAINER_NAME } : main,
-      ...sidecars.map((s) => this.renderSidecar(s)),
-    ];
+  private renderContainers(): RenderedContainer[] {
+    return this.containers.render({
+      main: this.mainContainer,
+      runtime: this.runtime,
+      startupCpuBoost: this.startupCpuBoost,
+    });
   }
 
   /**
@@ -416,40 +370,10 @@ export class CloudRunService extends Construct {
    * volume may need (the template's escape-hatch fields stay plain values).
    */
   private syncTemplate(): void {
-    this.resource.template.putContainers(this.containers());
-    const environment = this.volumes.executionEnvironment();
+    this.resource.template.putContainers(this.renderContainers());
+    const environment = this.containers.volumes.executionEnvironment();
     if (environment !== undefined) {
       this.resource.template.executionEnvironment = environment;
     }
   }
-
-  private renderSidecar(sidecar: CheckedSidecar): RenderedContainer {
-    return renderContainer({
-      name: sidecar.name,
-      image: (sidecar.input.image as ContainerImage).imageRef,
-      runtime: { ...this.runtime, cpu: sidecar.cpu, memory: sidecar.memory },
-      startupCpuBoost: this.startupCpuBoost,
-      environment: sidecar.environment,
-      startupProbe: sidecar.startupProbe,
-      dependsOn: sidecar.dependsOn,
-      volumeMounts: this.volumes.renderMounts(sidecar.name),
-    });
-  }
-
-  /** Adds a secret variable already checked, and grants access to its secret. */
-  private addCheckedSecret(name: string, ref: SecretReference): void {
-    const { secret } = this.environment.addSecret(this, name, ref);
-    this.secretGrants.grant(secret);
-  }
-}
-
-/** A list prop (volumes, sidecars): absent is empty; a token or a non-list is an error. */
-function listProp<T>(owner: string, prop: string, value: T[] | undefined): T[] {
-  if (value === undefined || value === null) {
-    return [];
-  }
-  if (isUnresolved(value) || !Array.isArray(value)) {
-    throw invalidProp(owner, prop, "must be a list known at synth", value);
-  }
-  return value;
 }

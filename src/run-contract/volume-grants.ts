@@ -21,7 +21,8 @@ import { bindingId } from "../iam/binding-id";
 import { isUnresolved } from "../util/check";
 import { dependencyOn } from "../util/depends-on";
 import { SecretAccessGrants } from "./secrets";
-import { sqlInstanceProject, VolumeSpec } from "./volumes";
+import { sqlInstanceProject } from "./volume-checks";
+import type { VolumeSpec } from "./volume-spec";
 
 /** @internal */
 export const STORAGE_OBJECT_VIEWER_ROLE = "roles/storage.objectViewer";

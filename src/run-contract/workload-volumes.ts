@@ -15,19 +15,15 @@ import { describeValue, invalidProp, isAbsent, isUnresolved } from "../util/chec
 import { RenderedValue } from "../util/rendered-value";
 import { EXECUTION_ENVIRONMENT_GEN1, EXECUTION_ENVIRONMENT_GEN2 } from "./execution-environment";
 import { formatBytes, parseMemory } from "./resources";
-import { VolumeGrants } from "./volume-grants";
 import {
   CLOUD_SQL_MOUNT_PATH,
-  describeKind,
-  needsGen2,
-  renderVolume,
   uniqueName,
   validateMountPath,
-  Volume,
-  VolumeMount,
-  VolumeSpec,
   volumeNameFromPath,
-} from "./volumes";
+} from "./mount-paths";
+import { VolumeGrants } from "./volume-grants";
+import { describeKind, needsGen2, renderVolume, VolumeSpec } from "./volume-spec";
+import { Volume, VolumeMount } from "./volumes";
 
 const MI = 1024 * 1024;
 /** The least memory of an instance in the second generation environment [memory]. */

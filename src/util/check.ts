@@ -203,3 +203,18 @@ export function knownMap<T>(
   }
   return value;
 }
+
+/**
+ * A list prop (volumes, sidecars) whose items are read at synth: null and undefined are empty, a
+ * token for the whole list or a value that is not a list is an error.
+ * @internal
+ */
+export function knownList<T>(owner: string, prop: string, value: T[] | undefined): T[] {
+  if (isAbsent(value)) {
+    return [];
+  }
+  if (isUnresolved(value) || !Array.isArray(value)) {
+    throw invalidProp(owner, prop, "must be a list known at synth", value);
+  }
+  return value;
+}

@@ -1,9 +1,6 @@
 import fc from "fast-check";
-import {
-  findCycle,
-  startOrderErrors,
-  validateContainerName,
-} from "../../src/run-contract/sidecars";
+import { findCycle, startOrderErrors } from "../../src/run-contract/sidecar-start-order";
+import { validateContainerName } from "../../src/run-contract/sidecars";
 
 const OWNER = "CloudRunService 'Stack/api'";
 

@@ -6,12 +6,12 @@ import { Volume } from "../../src";
 import { SecretAccessGrants } from "../../src/run-contract/secrets";
 import { VolumeGrants } from "../../src/run-contract/volume-grants";
 import {
-  isBucketName,
-  renderVolume,
   uniqueName,
   validateMountPath,
   volumeNameFromPath,
-} from "../../src/run-contract/volumes";
+} from "../../src/run-contract/mount-paths";
+import { isBucketName } from "../../src/run-contract/volume-checks";
+import { renderVolume } from "../../src/run-contract/volume-spec";
 import { WorkloadVolumes } from "../../src/run-contract/workload-volumes";
 import { warnings } from "../support/annotations";
 

@@ -8,6 +8,7 @@ import {
   describeValue,
   invalidProp,
   isUnresolved,
+  knownList,
   knownMap,
   matches,
 } from "../../src/util/check";
@@ -107,6 +108,18 @@ describe("the check kit", () => {
     );
     expect(() => knownMap(O, "env", ["x"] as never)).toThrow(
       `${O}: invalid env: must be a map of names to values. Got: ["x"]`,
+    );
+  });
+
+  test("knownList: null and undefined are empty; a token or a non-list is an error", () => {
+    expect(knownList(O, "volumes", undefined)).toEqual([]);
+    expect(knownList(O, "volumes", null as never)).toEqual([]);
+    expect(knownList(O, "volumes", ["a"])).toEqual(["a"]);
+    expect(() => knownList(O, "volumes", Token.asList(token) as never)).toThrow(
+      `${O}: invalid volumes: must be a list known at synth. Got: `,
+    );
+    expect(() => knownList(O, "volumes", { a: 1 } as never)).toThrow(
+      `${O}: invalid volumes: must be a list known at synth. Got: {"a":1}`,
     );
   });
 });

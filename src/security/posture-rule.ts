@@ -4,11 +4,11 @@
  *
  * | Id     | Rule |
  * | ------ | ---- |
- * | SEC001 | No `allUsers` / `allAuthenticatedUsers` access to a Cloud Run service unless it was created with `allowUnauthenticated: true` (and then only `roles/run.invoker`). |
- * | SEC002 | No basic (owner, editor, viewer), admin or impersonation role for a service's runtime service account at project, folder, organization or service-account level. |
+ * | SEC001 | No `allUsers` / `allAuthenticatedUsers` access to a Cloud Run service unless it was created with `allowUnauthenticated: true` (and then only `roles/run.invoker`); none to a job or worker pool. |
+ * | SEC002 | No basic (owner, editor, viewer), admin or impersonation role for the runtime service account of a service, job or worker pool, or a schedule's account, at project, folder, organization or service-account level. |
  * | SEC003 | No service account keys. |
- * | SEC004 | No Cloud Run service running as a default (Compute Engine or App Engine) service account, or without a service account. |
- * | SEC005 | No Cloud Run service running an image that is not proven to run as a non-root user. |
+ * | SEC004 | No Cloud Run service, job or worker pool running as a default (Compute Engine or App Engine) service account, or without a service account. |
+ * | SEC005 | No Cloud Run service, job or worker pool running an image that is not proven to run as a non-root user. |
  */
 export enum PostureRule {
   /**

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, Testing } from "cdktf";
-import { ComposedStack } from "../../examples/composed-stack/main";
+import { ComposedStack, UPLOADS_PATH } from "../../examples/composed-stack/main";
 import { EXAMPLE_DOCKERFILES } from "../../examples/dockerfiles";
 import { RustServiceLocalStack, RustServiceStack } from "../../examples/rust-service/main";
 import { PLACEHOLDER_PROJECT, exampleConfig } from "../../examples/config";
@@ -194,7 +194,7 @@ describe("examples/composed-stack", () => {
   }
   const json = synth();
 
-  test("two services run one image, built and pushed once, each with its own service account", () => {
+  test("two services and two jobs run one image, built and pushed once, each with its own service account", () => {
     expect(resources(json, "google_artifact_registry_repository")).toHaveLength(1);
     const [build] = resources(json, "docker_image") as { name: string }[];
     const [push] = resources(json, "docker_registry_image") as { name: string }[];
@@ -215,7 +215,18 @@ describe("examples/composed-stack", () => {
         .map((s) => s.name)
         .sort(),
     ).toEqual(["composed-api", "composed-worker"]);
-    expect(resources(json, "google_service_account")).toHaveLength(2);
+    const jobs = resources(json, "google_cloud_run_v2_job") as {
+      name: string;
+      template: { template: { service_account: string; containers: { image: string }[] } };
+    }[];
+    expect(jobs.map((j) => j.template.template.containers[0].image)).toEqual([
+      images[0],
+      images[0],
+    ]);
+    // api, worker, migrate, cleanup, and the nightly schedule's own account.
+    const accounts = resources(json, "google_service_account");
+    expect(accounts).toHaveLength(5);
+    expect(new Set(jobs.map((j) => j.template.template.service_account)).size).toBe(2);
     expect(json.provider.docker).toHaveLength(1);
   });
 
@@ -261,12 +272,111 @@ describe("examples/composed-stack", () => {
     ]);
   });
 
-  test("lives beside hand-written resources: the bucket grant goes to the worker's identity", () => {
+  test("the worker and both jobs mount the hand-written uploads bucket, each granted objectUser on it", () => {
     expect(resources(json, "google_storage_bucket")).toHaveLength(1);
-    expect(resources(json, "google_storage_bucket_iam_member")).toEqual([
+    const mounted = (template: {
+      volumes: unknown[];
+      containers: { volume_mounts: unknown[] }[];
+    }) => ({ volumes: template.volumes, mounts: template.containers[0].volume_mounts });
+    const expected = {
+      volumes: [
+        {
+          name: "mnt-uploads",
+          gcs: { bucket: "${google_storage_bucket.uploads.name}", read_only: false },
+        },
+      ],
+      mounts: [{ name: "mnt-uploads", mount_path: UPLOADS_PATH }],
+    };
+    const worker = resources(json, "google_cloud_run_v2_service").find(
+      (s) => s.name === "composed-worker",
+    ) as { template: Parameters<typeof mounted>[0] & { execution_environment: string } };
+    expect(mounted(worker.template)).toEqual(expected);
+    // Cloud Storage volumes need the second generation; the library sets it.
+    expect(worker.template.execution_environment).toBe("EXECUTION_ENVIRONMENT_GEN2");
+    expect(worker.template.containers[0]).toMatchObject({
+      env: expect.arrayContaining([{ name: "UPLOAD_DIR", value: UPLOADS_PATH }]),
+    });
+    for (const job of resources(json, "google_cloud_run_v2_job") as {
+      template: { template: Parameters<typeof mounted>[0] };
+    }[]) {
+      expect(mounted(job.template.template)).toEqual(expected);
+    }
+    const grants = resources(json, "google_storage_bucket_iam_member") as { member: string }[];
+    expect(grants).toHaveLength(3);
+    for (const grant of grants) {
+      expect(grant).toEqual({
+        bucket: "${google_storage_bucket.uploads.name}",
+        role: "roles/storage.objectUser",
+        member: expect.stringMatching(
+          /^serviceAccount:\$\{google_service_account\.(worker|migrate|cleanup)_ServiceAccount_/,
+        ),
+      });
+    }
+    expect(new Set(grants.map((g) => g.member)).size).toBe(3);
+    // The api does not mount the bucket and holds no role on it.
+    const api = resources(json, "google_cloud_run_v2_service").find(
+      (s) => s.name === "composed-api",
+    ) as { template: { volumes?: unknown } };
+    expect(api.template.volumes).toBeUndefined();
+  });
+
+  test("the migration job runs the image's migrate subcommand once, with one retry", () => {
+    const migrate = resources(json, "google_cloud_run_v2_job").find(
+      (j) => j.name === "composed-migrate-uploads",
+    );
+    expect(migrate).toMatchObject({
+      deletion_protection: false,
+      template: {
+        task_count: 1,
+        template: {
+          max_retries: 1,
+          timeout: "1800s",
+          containers: [{ args: ["migrate", "--dir", UPLOADS_PATH] }],
+        },
+      },
+    });
+    expect(
+      (migrate as { template: { template: { containers: { command?: unknown }[] } } }).template
+        .template.containers[0].command,
+    ).toBeUndefined();
+    expect(json.output.migrate_job.value).toBe("composed-migrate-uploads");
+  });
+
+  test("the cleanup job runs every night at 03:00 Brussels time, from its own scheduler account", () => {
+    const cleanup = resources(json, "google_cloud_run_v2_job").find(
+      (j) => j.name === "composed-cleanup-uploads",
+    );
+    expect(cleanup).toMatchObject({
+      template: {
+        task_count: 1,
+        template: {
+          max_retries: 1,
+          containers: [{ args: ["cleanup", "--dir", UPLOADS_PATH, "--older-than-days", "30"] }],
+        },
+      },
+    });
+    const [schedule] = resources(json, "google_cloud_scheduler_job") as {
+      http_target: { uri: string; oauth_token: { service_account_email: string } };
+    }[];
+    expect(resources(json, "google_cloud_scheduler_job")).toHaveLength(1);
+    expect(schedule).toMatchObject({
+      schedule: "0 3 * * *",
+      time_zone: "Europe/Brussels",
+      http_target: {
+        http_method: "POST",
+        uri: expect.stringMatching(
+          /\/jobs\/\$\{google_cloud_run_v2_job\.cleanup_[^}]+\.name\}:run$/,
+        ),
+      },
+    });
+    // The scheduler's account may run the cleanup job and nothing else; nobody may run the
+    // migration until granted.
+    const runners = resources(json, "google_cloud_run_v2_job_iam_member");
+    expect(runners).toEqual([
       expect.objectContaining({
-        role: "roles/storage.objectCreator",
-        member: expect.stringMatching(/^serviceAccount:\$\{google_service_account\.worker_/),
+        role: "roles/run.invoker",
+        name: expect.stringContaining("google_cloud_run_v2_job.cleanup_"),
+        member: `serviceAccount:${schedule.http_target.oauth_token.service_account_email}`,
       }),
     ]);
   });
@@ -279,8 +389,8 @@ describe("examples/composed-stack", () => {
     });
   });
 
-  test("outputs both URLs", () => {
-    expect(Object.keys(json.output).sort()).toEqual(["api_url", "worker_url"]);
+  test("outputs both URLs and the migration job's name", () => {
+    expect(Object.keys(json.output).sort()).toEqual(["api_url", "migrate_job", "worker_url"]);
   });
 
   test("synthesizes without warnings for a real project (no identical builds, known region)", () => {

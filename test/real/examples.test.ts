@@ -98,3 +98,76 @@ describe("rust-service plan: the key fields", () => {
     expect(member.values.role).toBe("roles/run.invoker");
   });
 });
+
+describe("composed-stack plan: the jobs, their schedule and the mounted bucket", () => {
+  function planned(): { s: SynthesizedStack; plan: TfJson } {
+    const s = stack("composed-stack");
+    return { s, plan: plans.get("composed-stack") ?? plan(s.dir, EXAMPLE_VARIABLES) };
+  }
+
+  function named(json: TfJson, type: string, name: string): string {
+    const found = Object.entries<any>(json.resource?.[type] ?? {}).find(([, r]) => r.name === name);
+    if (found === undefined) {
+      throw new Error(`no ${type} named ${name}`);
+    }
+    return `${type}.${found[0]}`;
+  }
+
+  test("each job runs its subcommand on the uploads bucket, mounted writable, as its own account", () => {
+    const { s, plan: p } = planned();
+    const resources = plannedResources(p);
+    const [bucketName] = only(s.json, "google_storage_bucket");
+    for (const [name, args] of [
+      ["composed-migrate-uploads", ["migrate", "--dir", "/mnt/uploads"]],
+      ["composed-cleanup-uploads", ["cleanup", "--dir", "/mnt/uploads", "--older-than-days", "30"]],
+    ] as const) {
+      const address = named(s.json, "google_cloud_run_v2_job", name);
+      const template = resources.get(address)!.values.template[0].template[0];
+      expect(template.containers[0].args).toEqual(args);
+      expect(template.containers[0].volume_mounts).toEqual([
+        { name: "mnt-uploads", mount_path: "/mnt/uploads" },
+      ]);
+      expect(template.volumes[0].gcs[0].read_only).toBe(false);
+      expect(template.max_retries).toBe(1);
+      expect(
+        references(p, address, [
+          "template",
+          "0",
+          "template",
+          "0",
+          "volumes",
+          "0",
+          "gcs",
+          "0",
+          "bucket",
+        ]),
+      ).toContain(`google_storage_bucket.${bucketName}.name`);
+      const account = references(p, address, ["template", "0", "template", "0", "service_account"]);
+      expect(
+        account.some((r) => /^google_service_account\.(migrate|cleanup)_ServiceAccount_/.test(r)),
+      ).toBe(true);
+    }
+    const grants = [...resources.values()].filter(
+      (r) => r.type === "google_storage_bucket_iam_member",
+    );
+    expect(grants.map((g) => g.values.role)).toEqual([
+      "roles/storage.objectUser",
+      "roles/storage.objectUser",
+      "roles/storage.objectUser",
+    ]);
+  });
+
+  test("the scheduler calls the cleanup job's run method at 03:00 Brussels time", () => {
+    const { s, plan: p } = planned();
+    const [schedulerName] = only(s.json, "google_cloud_scheduler_job");
+    const address = `google_cloud_scheduler_job.${schedulerName}`;
+    const scheduler = plannedResources(p).get(address)!.values;
+    expect(scheduler.schedule).toBe("0 3 * * *");
+    expect(scheduler.time_zone).toBe("Europe/Brussels");
+    expect(scheduler.http_target[0].http_method).toBe("POST");
+    const job = named(s.json, "google_cloud_run_v2_job", "composed-cleanup-uploads");
+    expect(references(p, address, ["http_target", "0", "uri"])).toEqual(
+      expect.arrayContaining([`${job}.name`, `${job}.location`, `${job}.project`]),
+    );
+  });
+});

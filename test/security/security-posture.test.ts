@@ -764,10 +764,10 @@ describe("security-report.md", () => {
         "",
         "| Rule | Check | Result |",
         "| --- | --- | --- |",
-        "| SEC001 PUBLIC_INVOKER | Public access to a service only with `allowUnauthenticated: true` | passed |",
+        "| SEC001 PUBLIC_INVOKER | Public access only to a service with `allowUnauthenticated: true`, never to a job or worker pool | passed |",
         "| SEC002 PRIVILEGED_SERVICE_ACCOUNT | No basic, admin or impersonation roles for runtime service accounts | passed |",
         '| SEC003 SERVICE_ACCOUNT_KEY | No service account keys | acknowledged (1): "Needed by the on-premises uploader \\| until 2027." |',
-        "| SEC004 DEFAULT_SERVICE_ACCOUNT | No service running as a default compute service account | passed |",
+        "| SEC004 DEFAULT_SERVICE_ACCOUNT | No service, job or worker pool running as a default compute service account | passed |",
         "| SEC005 UNPROVEN_NON_ROOT_IMAGE | Only images proven to run as a non-root user | passed |",
         "",
         "## Findings",
@@ -799,7 +799,7 @@ describe("security-report.md", () => {
       "| `hand` (`Loose/hand`), written by hand | `europe-west1` | `nginx:1.27`, not pinned by digest | not proven: the image was not built by a ContainerImage of this library | private<br>invokers: none | `INGRESS_TRAFFIC_ALL` | none: the default compute service account | — | — |",
     );
     expect(report).toContain(
-      "| SEC004 DEFAULT_SERVICE_ACCOUNT | No service running as a default compute service account | **violated** (1) |",
+      "| SEC004 DEFAULT_SERVICE_ACCOUNT | No service, job or worker pool running as a default compute service account | **violated** (1) |",
     );
     expect(report).toContain("- **violated** — [SEC005 UNPROVEN_NON_ROOT_IMAGE] Loose/hand: ");
   });

@@ -4,6 +4,8 @@
 //! the user and group ids the process runs as; `GET /healthz` answers `{"status":"ok"}` for
 //! the startup and liveness probes. Every request is logged as one JSON line that Cloud
 //! Logging reads as a request entry (see [`log_request`]).
+//!
+//! The same binary runs one-shot jobs on a directory of uploads: see [`jobs`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,6 +21,8 @@ use axum::{Json, Router};
 use nix::unistd::{getegid, geteuid, getgid, getuid};
 use serde::Serialize;
 use serde_json::{json, Value};
+
+pub mod jobs;
 
 /// What Cloud Run tells a revision about itself, read once at start. `None` outside Cloud Run.
 #[derive(Debug, Clone, Default, Serialize)]

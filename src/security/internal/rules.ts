@@ -91,11 +91,12 @@ function runName(run: RunResource): string {
     : `${run.type} '${run.construct.node.path}'`;
 }
 
-/** SEC001: public members on a Cloud Run service. @internal */
+/** SEC001: public members on a Cloud Run service, job or worker pool. @internal */
 export const publicInvoker = postureRule({
   id: PostureRule.PUBLIC_INVOKER,
   severity: FindingSeverity.ERROR,
-  title: "Public access to a service only with `allowUnauthenticated: true`",
+  title:
+    "Public access only to a service with `allowUnauthenticated: true`, never to a job or worker pool",
   check(model, found) {
     const allowed = (workload?: PostureWorkload) =>
       workload !== undefined &&
@@ -274,11 +275,11 @@ export const serviceAccountKey = postureRule({
 const DEFAULT_ACCOUNT_DATA =
   /\$\{data\.google_(compute|app_engine)_default_service_account\.[^.}]+\.(email|member|name|id)\}/;
 
-/** SEC004: services running as a default service account. @internal */
+/** SEC004: services, jobs and worker pools running as a default service account. @internal */
 export const defaultServiceAccount = postureRule({
   id: PostureRule.DEFAULT_SERVICE_ACCOUNT,
   severity: FindingSeverity.ERROR,
-  title: "No service running as a default compute service account",
+  title: "No service, job or worker pool running as a default compute service account",
   check(model, found) {
     for (const run of model.runResources) {
       const sa = run.serviceAccount;

@@ -13,7 +13,9 @@
  *     `go build` in the module's directory with the version stamped in;
  *  3. when the proxy refuses it: the same version from Terraform's implied local mirror
  *     directories (e.g. ~/.terraform.d/plugins/registry.terraform.io/hashicorp/google/6.50.0/linux_amd64/)
- *     or $TF_PLUGIN_CACHE_DIR, where a user with registry access may already have it;
+ *     or $TF_PLUGIN_CACHE_DIR, where a user with registry access may already have it. The
+ *     binary is copied into the cache (not linked), so the cache alone keeps working when
+ *     that directory is gone: step 1 finds the copy next time;
  *  4. for the docker provider only, when both fail: a substitute commit the proxy serves (pinned
  *     in versions.js; else the newest it serves), built under its own version
  *     (`<last release + 1 patch>-dev.<commit>`), so that the tests run against a real docker
@@ -173,6 +175,30 @@ function cachedBinary(dir, type, version, key) {
   return fs.existsSync(file) && readKey(dir) === key ? file : undefined;
 }
 
+/** The key of a binary copied from a local mirror: the version it claims, nothing built. */
+function localCopyKey(pin) {
+  return inputKey({ localCopy: pin.source, version: pin.version });
+}
+
+/** A regular, executable file (a dangling or any symlink left by older runs does not count). */
+function isExecutableFile(file) {
+  try {
+    const stat = fs.lstatSync(file);
+    return stat.isFile() && (stat.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies `local` into the mirror as `output`, atomically, replacing whatever was there. */
+function copyIntoMirror(local, output) {
+  const tmp = `${output}.copy-${process.pid}`;
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  fs.copyFileSync(local, tmp);
+  fs.chmodSync(tmp, 0o755);
+  fs.renameSync(tmp, output);
+}
+
 async function provideOne(cache, pin, go) {
   const [, type] = pin.source.split("/");
   const record = {
@@ -195,6 +221,13 @@ async function provideOne(cache, pin, go) {
   if (cached !== undefined) {
     log(`provider ${pin.source} ${pin.version}: cached`);
     return { ...record, status: "cached", from: readFrom(dir), binary: cached };
+  }
+  // 1b. copied before from a local mirror (step 3 of an earlier run)
+  const copied = path.join(dir, binaryName(type, pin.version));
+  if (readKey(dir) === localCopyKey(pin) && isExecutableFile(copied)) {
+    const from = readFrom(dir);
+    log(`provider ${pin.source} ${pin.version}: cached (copied earlier from ${from})`);
+    return { ...record, status: "local", from, binary: copied };
   }
 
   // 2. the Go module proxy
@@ -226,17 +259,11 @@ async function provideOne(cache, pin, go) {
   // 3. a local mirror the user already has
   const local = findLocalBinary(pin.source, pin.version);
   if (local !== undefined) {
-    const link = path.join(dir, binaryName(type, pin.version));
-    symlinkForce(local, link);
-    const localKey = inputKey({
-      local,
-      size: fs.statSync(local).size,
-      mtime: fs.statSync(local).mtimeMs,
-    });
-    writeAtomic(path.join(dir, KEY_FILE), `${localKey}\n`);
+    copyIntoMirror(local, copied);
+    writeAtomic(path.join(dir, KEY_FILE), `${localCopyKey(pin)}\n`);
     writeAtomic(path.join(dir, ".provision-from"), `${local}\n`);
-    log(`provider ${pin.source} ${pin.version}: taken from the local mirror ${local}`);
-    return { ...record, status: "local", from: local, binary: link };
+    log(`provider ${pin.source} ${pin.version}: copied from the local mirror ${local}`);
+    return { ...record, status: "local", from: local, binary: copied };
   }
   record.errors.push(`not in a local mirror (${localMirrorDirs().join(", ")})`);
 

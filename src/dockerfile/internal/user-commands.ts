@@ -36,6 +36,7 @@ import {
   getopt,
   has,
   last,
+  ParsedOptions,
   PREFIX_COMMANDS,
   USERADD,
   USERDEL,
@@ -172,25 +173,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
       if (has(parsed, "D", "--defaults", "R", "--root", "P", "--prefix", "h", "--help")) {
         return;
       }
-      const nonUnique = has(parsed, "o", "--non-unique");
-      const name = single(parsed.positionals);
-      if (name === undefined) {
-        return unknownName(
-          db,
-          tool,
-          where,
-          parsed.positionals,
-          mayAlias(last(parsed, "u", "--uid"), nonUnique),
-        );
-      }
-      const action = `RUN useradd ${where} creates it`;
-      const entry = withUid(last(parsed, "u", "--uid"), nonUnique, action, {
-        mayBeRoot: false,
-        proven: true,
-        missing: false,
-        how: `${action} without a uid option, so useradd allocates a free non-zero uid`,
-      })!;
-      setEntry(db, certain, name, entry);
+      createUser(db, certain, tool, where, parsed, has(parsed, "o", "--non-unique"));
       return;
     }
     case "adduser": {
@@ -206,24 +189,7 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
       if (parsed.positionals.length === 2) {
         return;
       }
-      const name = single(parsed.positionals);
-      if (name === undefined) {
-        return unknownName(
-          db,
-          tool,
-          where,
-          parsed.positionals,
-          mayAlias(last(parsed, "u", "--uid"), false),
-        );
-      }
-      const action = `RUN adduser ${where} creates it`;
-      const entry = withUid(last(parsed, "u", "--uid"), false, action, {
-        mayBeRoot: false,
-        proven: true,
-        missing: false,
-        how: `${action} without a uid option, so adduser allocates a free non-zero uid`,
-      })!;
-      setEntry(db, certain, name, entry);
+      createUser(db, certain, tool, where, parsed, false);
       return;
     }
     case "usermod": {
@@ -316,6 +282,34 @@ export function applyCommand(db: MutableUserDatabase, command: SimpleCommand, wh
         );
       }
   }
+}
+
+/**
+ * `useradd` / `adduser` creating the user named by the one positional argument, with the uid of
+ * its `-u`/`--uid` option, or a free non-zero uid the tool allocates when there is none.
+ */
+function createUser(
+  db: MutableUserDatabase,
+  certain: boolean,
+  tool: string,
+  where: string,
+  parsed: ParsedOptions,
+  nonUnique: boolean,
+): void {
+  const uid = last(parsed, "u", "--uid");
+  const name = single(parsed.positionals);
+  if (name === undefined) {
+    unknownName(db, tool, where, parsed.positionals, mayAlias(uid, nonUnique));
+    return;
+  }
+  const action = `RUN ${tool} ${where} creates it`;
+  const entry = withUid(uid, nonUnique, action, {
+    mayBeRoot: false,
+    proven: true,
+    missing: false,
+    how: `${action} without a uid option, so ${tool} allocates a free non-zero uid`,
+  })!;
+  setEntry(db, certain, name, entry);
 }
 
 /** The one positional argument (the user name), if there is exactly one and it is known. */

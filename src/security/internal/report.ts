@@ -152,39 +152,12 @@ function accessCells(
 }
 
 function serviceRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
-  const common = commonCells(model, run);
-  const {
-    publicMembers,
-    members: invokers,
-    other: otherRoles,
-  } = accessCells(model, run, INVOKER_ROLE);
-  const access: string[] = [];
-  if (publicMembers.length > 0 || run.invokerIamDisabled) {
-    const why = [...publicMembers, ...(run.invokerIamDisabled ? ["invoker_iam_disabled"] : [])];
-    access.push(`**public** (${why.join(", ")})`);
-  } else {
-    access.push("private");
-  }
-  access.push(
-    invokers.length > 0 ? `invokers: ${invokers.map((m) => code(m)).join(", ")}` : "invokers: none",
+  const { publicMembers, members: invokers, other } = accessCells(model, run, INVOKER_ROLE);
+  const access = accessCell(
+    [...publicMembers, ...(run.invokerIamDisabled ? ["invoker_iam_disabled"] : [])],
+    [membersLine("invokers", invokers), ...otherRolesLine(other)],
   );
-  if (otherRoles.length > 0) {
-    access.push(`other roles: ${otherRoles.join(", ")}`);
-  }
-  return {
-    path: common.path,
-    cells: [
-      common.name,
-      code(run.location),
-      imageCell(r, run, run.workload),
-      userCell(run.workload),
-      cell(access),
-      code(run.ingress ?? "INGRESS_TRAFFIC_ALL"),
-      common.account,
-      common.held,
-      common.secrets,
-    ],
-  };
+  return workloadRow(model, r, run, access, [code(run.ingress ?? "INGRESS_TRAFFIC_ALL")]);
 }
 
 /** The schedules of a job: cron, time zone and the scheduler's account. */
@@ -203,40 +176,53 @@ function schedulesCell(model: StackModel, r: TokenResolver, run: RunResource): s
 }
 
 function jobRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
-  const common = commonCells(model, run);
   const { publicMembers, members: runners, other } = accessCells(model, run, INVOKER_ROLE);
-  const access = [
-    publicMembers.length > 0 ? `**public** (${publicMembers.join(", ")})` : "private",
-  ];
-  access.push(
-    runners.length > 0 ? `runners: ${runners.map((m) => code(m)).join(", ")}` : "runners: none",
-  );
-  if (other.length > 0) {
-    access.push(`other roles: ${other.join(", ")}`);
-  }
-  return {
-    path: common.path,
-    cells: [
-      common.name,
-      code(run.location),
-      imageCell(r, run, run.workload),
-      userCell(run.workload),
-      cell(access),
-      schedulesCell(model, r, run),
-      common.account,
-      common.held,
-      common.secrets,
-    ],
-  };
+  const access = accessCell(publicMembers, [
+    membersLine("runners", runners),
+    ...otherRolesLine(other),
+  ]);
+  return workloadRow(model, r, run, access, [schedulesCell(model, r, run)]);
 }
 
 function workerPoolRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
-  const common = commonCells(model, run);
   const { publicMembers, other } = accessCells(model, run);
-  const access = [
-    publicMembers.length > 0 ? `**public** (${publicMembers.join(", ")})` : "private",
-  ];
-  access.push(other.length > 0 ? `roles: ${other.join(", ")}` : "roles: none");
+  const access = accessCell(publicMembers, [
+    other.length > 0 ? `roles: ${other.join(", ")}` : "roles: none",
+  ]);
+  return workloadRow(model, r, run, access, []);
+}
+
+/** "**public** (why)" or "private", then `lines`. */
+function accessCell(publicReasons: string[], lines: string[]): string {
+  const visibility =
+    publicReasons.length > 0 ? `**public** (${publicReasons.join(", ")})` : "private";
+  return cell([visibility, ...lines]);
+}
+
+/** `label: member, member` or `label: none`. */
+function membersLine(label: string, members: string[]): string {
+  return members.length > 0
+    ? `${label}: ${members.map((m) => code(m)).join(", ")}`
+    : `${label}: none`;
+}
+
+/** `other roles: ...` when there are any. */
+function otherRolesLine(other: string[]): string[] {
+  return other.length > 0 ? [`other roles: ${other.join(", ")}`] : [];
+}
+
+/**
+ * A workload's row: name, region, image, runtime user, access, the columns of its kind
+ * (`specific`), then its account, the account's roles and its secrets.
+ */
+function workloadRow(
+  model: StackModel,
+  r: TokenResolver,
+  run: RunResource,
+  access: string,
+  specific: string[],
+): Row {
+  const common = commonCells(model, run);
   return {
     path: common.path,
     cells: [
@@ -244,7 +230,8 @@ function workerPoolRow(model: StackModel, r: TokenResolver, run: RunResource): R
       code(run.location),
       imageCell(r, run, run.workload),
       userCell(run.workload),
-      cell(access),
+      access,
+      ...specific,
       common.account,
       common.held,
       common.secrets,

@@ -23,11 +23,17 @@ import {
   VpcEgress,
 } from "../../src";
 import { NONROOT_CONTEXT } from "../hardening/arbitraries";
-import { init, prepare, synthApp, terraform, TfJson, validate } from "./support/terraform";
+import {
+  init,
+  prepare,
+  refusalStage,
+  Stage,
+  synthApp,
+  TfJson,
+  validate,
+} from "./support/terraform";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-type Stage = "validate" | "plan" | "apply";
 
 interface Case {
   /** The rule, as the library states it. */
@@ -241,26 +247,7 @@ const stacks = synthApp((app) => {
 }, "real-agreement-");
 const base = stacks[0];
 
-function attempt(mutate: (json: TfJson) => void): { stage: Stage; output: string } {
-  const json = JSON.parse(JSON.stringify(base.json)) as TfJson;
-  mutate(json);
-  prepare({ ...base, json });
-  const validated = validate(base.dir);
-  if (!validated.valid) {
-    return { stage: "validate", output: JSON.stringify(validated.diagnostics) };
-  }
-  const planned = terraform(base.dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-refresh=false",
-  ]);
-  if (planned.status !== 0) {
-    return { stage: "plan", output: planned.stderr };
-  }
-  return { stage: "apply", output: "" };
-}
+const attempt = (mutate: (json: TfJson) => void) => refusalStage(base, mutate);
 
 beforeAll(() => {
   prepare(base);

@@ -19,10 +19,10 @@ import {
   init,
   plan,
   prepare,
+  refusalStage,
+  Stage,
   synthApp,
-  terraform,
   TfJson,
-  validate,
 } from "./support/terraform";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -134,8 +134,6 @@ describe("a job with schedules and volumes, and a worker pool", () => {
 
 // ---------------------------------------------------------------------------------------------
 // Where the real toolchain refuses what the library refuses
-
-type Stage = "validate" | "plan" | "apply";
 
 const first = (json: TfJson, type: string): any => Object.values<any>(json.resource[type])[0];
 const job = (json: TfJson) => first(json, "google_cloud_run_v2_job");
@@ -250,26 +248,7 @@ const [bounds] = synthApp(
   "real-workload-bounds-",
 );
 
-function attempt(mutate: (json: TfJson) => void): { stage: Stage; output: string } {
-  const json = JSON.parse(JSON.stringify(bounds.json)) as TfJson;
-  mutate(json);
-  prepare({ ...bounds, json });
-  const validated = validate(bounds.dir);
-  if (!validated.valid) {
-    return { stage: "validate", output: JSON.stringify(validated.diagnostics) };
-  }
-  const planned = terraform(bounds.dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-refresh=false",
-  ]);
-  if (planned.status !== 0) {
-    return { stage: "plan", output: planned.stderr };
-  }
-  return { stage: "apply", output: "" };
-}
+const attempt = (mutate: (json: TfJson) => void) => refusalStage(bounds, mutate);
 
 describe("the bounds of jobs, schedules and worker pools", () => {
   beforeAll(() => {

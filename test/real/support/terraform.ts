@@ -208,3 +208,34 @@ export function expectValid(dir: string): void {
   expect(result.diagnostics).toEqual([]);
   expect(result.valid).toBe(true);
 }
+
+/** Where the real toolchain refuses a value: at validate, at plan, or not before apply. */
+export type Stage = "validate" | "plan" | "apply";
+
+/**
+ * Writes `mutate`'s change into a copy of `base`'s JSON, then runs `terraform validate` and an
+ * offline plan on it: the first stage that refuses it, with its output.
+ */
+export function refusalStage(
+  base: SynthesizedStack,
+  mutate: (json: TfJson) => void,
+): { stage: Stage; output: string } {
+  const json = JSON.parse(JSON.stringify(base.json)) as TfJson;
+  mutate(json);
+  prepare({ ...base, json });
+  const validated = validate(base.dir);
+  if (!validated.valid) {
+    return { stage: "validate", output: JSON.stringify(validated.diagnostics) };
+  }
+  const planned = terraform(base.dir, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock=false",
+    "-refresh=false",
+  ]);
+  if (planned.status !== 0) {
+    return { stage: "plan", output: planned.stderr };
+  }
+  return { stage: "apply", output: "" };
+}

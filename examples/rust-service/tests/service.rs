@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -63,12 +63,19 @@ impl Service {
         kill(pid, signal).unwrap();
     }
 
-    /// Waits for the process to exit; fails if it takes longer than `limit`.
-    fn wait_exit(&mut self, limit: Duration) -> (ExitStatus, Duration) {
+    /// Waits for the process to exit with code 0 and returns how long that took; fails if it
+    /// exits otherwise or takes longer than `limit`.
+    fn exits_0_within(&mut self, limit: Duration) -> Duration {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return (status, started.elapsed());
+                let took = started.elapsed();
+                assert_eq!(
+                    status.code(),
+                    Some(0),
+                    "exit status {status:?} after {took:?}"
+                );
+                return took;
             }
             assert!(started.elapsed() < limit, "still running after {limit:?}");
             thread::sleep(Duration::from_millis(10));
@@ -216,12 +223,7 @@ fn serves_metadata_health_and_errors_then_exits_0_on_sigterm() {
     assert_eq!(severities, ["INFO", "INFO", "WARNING", "WARNING"]);
 
     service.signal(Signal::SIGTERM);
-    let (status, took) = service.wait_exit(Duration::from_secs(2));
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "exit status {status:?} after {took:?}"
-    );
+    service.exits_0_within(Duration::from_secs(2));
     assert_eq!(service.next_log()["signal"], "SIGTERM");
     assert_eq!(service.next_log()["message"], "stopped");
     assert_eq!(service.stderr(), "");
@@ -261,12 +263,7 @@ fn a_request_in_progress_at_sigterm_is_answered_before_the_exit() {
         (response.status, response.json()),
         (200, json!({ "status": "ok" }))
     );
-    let (status, took) = service.wait_exit(Duration::from_secs(2));
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "exit status {status:?} after {took:?}"
-    );
+    service.exits_0_within(Duration::from_secs(2));
 }
 
 #[test]
@@ -275,12 +272,7 @@ fn a_connection_that_never_sends_a_request_does_not_hold_up_the_exit() {
     let _idle = TcpStream::connect(service.addr).unwrap();
     thread::sleep(Duration::from_millis(100));
     service.signal(Signal::SIGTERM);
-    let (status, took) = service.wait_exit(Duration::from_secs(2));
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "exit status {status:?} after {took:?}"
-    );
+    service.exits_0_within(Duration::from_secs(2));
 }
 
 #[test]
@@ -290,12 +282,7 @@ fn a_request_that_never_completes_delays_the_exit_by_5_s_at_most() {
     stream.write_all(b"GET / HTTP/1.1\r\nHost: te").unwrap();
     thread::sleep(Duration::from_millis(100));
     service.signal(Signal::SIGTERM);
-    let (status, took) = service.wait_exit(Duration::from_secs(7));
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "exit status {status:?} after {took:?}"
-    );
+    let took = service.exits_0_within(Duration::from_secs(7));
     assert!(took >= Duration::from_millis(4500), "{took:?}");
     assert_eq!(service.next_log()["signal"], "SIGTERM");
     let warning = service.next_log();
@@ -310,8 +297,7 @@ fn a_request_that_never_completes_delays_the_exit_by_5_s_at_most() {
 fn exits_0_on_sigint() {
     let mut service = Service::start(&[]);
     service.signal(Signal::SIGINT);
-    let (status, _) = service.wait_exit(Duration::from_secs(2));
-    assert_eq!(status.code(), Some(0));
+    service.exits_0_within(Duration::from_secs(2));
     assert_eq!(service.next_log()["signal"], "SIGINT");
 }
 

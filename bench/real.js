@@ -27,6 +27,7 @@ const os = require("os");
 const path = require("path");
 const { median } = require("./util");
 const { cargoHomeDir } = require("../scripts/toolchain/images");
+const { cacheDir } = require("../scripts/toolchain/versions");
 
 const ROOT = path.resolve(__dirname, "..");
 const EXAMPLE = path.join(ROOT, "examples", "rust-service");
@@ -34,8 +35,7 @@ const PORT = 18391;
 const TAG = "cdktf-cloud-run-test/bench";
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 2;
-const CACHE =
-  process.env.CDKTF_CLOUD_RUN_CACHE || path.join(os.homedir(), ".cache", "cdktf-cloud-run");
+const CACHE = cacheDir();
 
 /** The one-line source change and the dependency change (a crate the lock file already holds). */
 const SOURCE_EDIT = { from: 'info!("stopped");', to: (n) => `info!("stopped (edit ${n})");` };

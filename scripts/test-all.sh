@@ -13,7 +13,10 @@ npm run package
 npm run test:python
 npm run provision
 npm run test:real
-# --tests: unit and integration tests (the crate has no doc tests). The build output goes to the
-# cache outside the repository, so a fresh clone reuses the compiled crates of the last run.
+# --tests: unit and integration tests (the crate has no doc tests). Cargo's home is the one
+# provision fetched the locked crates into, and the build output goes to the cache too, so a fresh
+# clone downloads nothing and reuses the compiled crates of the last run.
 CACHE="${CDKTF_CLOUD_RUN_CACHE:-$HOME/.cache/cdktf-cloud-run}"
-(cd examples/rust-service && CARGO_TARGET_DIR="$CACHE/cargo-target/rust-service" cargo test --locked --tests)
+(cd examples/rust-service &&
+  CARGO_HOME="$CACHE/cargo-home" CARGO_TARGET_DIR="$CACHE/cargo-target/rust-service" \
+    cargo test --locked --tests)

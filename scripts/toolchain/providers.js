@@ -27,7 +27,15 @@ const os = require("os");
 const path = require("path");
 const { PROVIDERS } = require("./versions");
 const { spawnSync } = require("child_process");
-const { goVersion, inputKey, log, runLong, symlinkForce, writeAtomic } = require("./util");
+const {
+  copyAtomic,
+  goVersion,
+  inputKey,
+  log,
+  runLong,
+  symlinkForce,
+  writeAtomic,
+} = require("./util");
 
 const PLATFORM = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
 const KEY_FILE = ".provision-key";
@@ -180,25 +188,6 @@ function localCopyKey(pin) {
   return inputKey({ localCopy: pin.source, version: pin.version });
 }
 
-/** A regular, executable file (a dangling or any symlink left by older runs does not count). */
-function isExecutableFile(file) {
-  try {
-    const stat = fs.lstatSync(file);
-    return stat.isFile() && (stat.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Copies `local` into the mirror as `output`, atomically, replacing whatever was there. */
-function copyIntoMirror(local, output) {
-  const tmp = `${output}.copy-${process.pid}`;
-  fs.mkdirSync(path.dirname(output), { recursive: true });
-  fs.copyFileSync(local, tmp);
-  fs.chmodSync(tmp, 0o755);
-  fs.renameSync(tmp, output);
-}
-
 async function provideOne(cache, pin, go) {
   const [, type] = pin.source.split("/");
   const record = {
@@ -224,7 +213,7 @@ async function provideOne(cache, pin, go) {
   }
   // 1b. copied before from a local mirror (step 3 of an earlier run)
   const copied = path.join(dir, binaryName(type, pin.version));
-  if (readKey(dir) === localCopyKey(pin) && isExecutableFile(copied)) {
+  if (readKey(dir) === localCopyKey(pin) && fs.existsSync(copied)) {
     const from = readFrom(dir);
     log(`provider ${pin.source} ${pin.version}: cached (copied earlier from ${from})`);
     return { ...record, status: "local", from, binary: copied };
@@ -259,7 +248,7 @@ async function provideOne(cache, pin, go) {
   // 3. a local mirror the user already has
   const local = findLocalBinary(pin.source, pin.version);
   if (local !== undefined) {
-    copyIntoMirror(local, copied);
+    copyAtomic(local, copied, 0o755);
     writeAtomic(path.join(dir, KEY_FILE), `${localCopyKey(pin)}\n`);
     writeAtomic(path.join(dir, ".provision-from"), `${local}\n`);
     log(`provider ${pin.source} ${pin.version}: copied from the local mirror ${local}`);

@@ -74,6 +74,17 @@ function writeAtomic(file, content, mode) {
   fs.renameSync(tmp, file);
 }
 
+/** Copies `source` to `file` the same way: a temporary file renamed over it, with `mode`. */
+function copyAtomic(source, file, mode) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.copyFileSync(source, tmp);
+  if (mode !== undefined) {
+    fs.chmodSync(tmp, mode);
+  }
+  fs.renameSync(tmp, file);
+}
+
 /** Points `link` at `target`, replacing whatever was there. */
 function symlinkForce(target, link) {
   fs.mkdirSync(path.dirname(link), { recursive: true });
@@ -98,6 +109,7 @@ module.exports = {
   runLong,
   inputKey,
   writeAtomic,
+  copyAtomic,
   symlinkForce,
   goVersion,
   formatDuration,

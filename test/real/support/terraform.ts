@@ -227,14 +227,9 @@ export function refusalStage(
   if (!validated.valid) {
     return { stage: "validate", output: JSON.stringify(validated.diagnostics) };
   }
-  const planned = terraform(base.dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-lock=false",
-    "-refresh=false",
-  ]);
-  if (planned.status !== 0) {
+  // -detailed-exitcode: 0 (no changes) and 2 (changes) got through the plan; 1 is an error.
+  const planned = planExitCode(base.dir, ["-refresh=false"]);
+  if (planned.status !== 0 && planned.status !== 2) {
     return { stage: "plan", output: planned.stderr };
   }
   return { stage: "apply", output: "" };

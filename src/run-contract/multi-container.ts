@@ -11,7 +11,7 @@ import { RenderedContainer, renderContainer, RunnableImage } from "./container";
 import { RuntimeSettings } from "./resources";
 import { MAIN_CONTAINER_NAME } from "./sidecar-start-order";
 import { CheckedSidecar, SidecarInput, WorkloadSidecars } from "./sidecars";
-import { Volume, VolumeMount } from "./volumes";
+import { Volume, VOLUME_MOUNTS, VolumeMount } from "./volumes";
 import { ExecutionEnvironmentChoice, WorkloadVolumes } from "./workload-volumes";
 
 /** The props the containers are made from. @internal */
@@ -38,8 +38,11 @@ export interface MultiContainerOptions {
   readonly checkImage: (prop: string, image: unknown) => void;
 }
 
-/** The key of the main container in the workload's volumes. @internal */
-export const MAIN = "main";
+/**
+ * The key of the main container in the workload's volumes: its name, which no sidecar may take.
+ * @internal
+ */
+export const MAIN = MAIN_CONTAINER_NAME;
 
 /**
  * The main container and the sidecars of one workload: `props.volumes` are mounted into the main
@@ -67,7 +70,7 @@ export class MultiContainer {
       mainMemory: options.mainMemory,
       checkImage: options.checkImage,
     });
-    knownList(owner, "volumes", props.volumes).forEach((mount, index) =>
+    knownList(owner, "volumes", props.volumes, VOLUME_MOUNTS).forEach((mount, index) =>
       this.volumes.mount(`volumes[${index}]`, MAIN, mount),
     );
     knownList(owner, "sidecars", props.sidecars).forEach((sidecar, index) =>

@@ -27,6 +27,7 @@ import {
   invalidProp,
   isAbsent,
   isUnresolved,
+  knownList,
   knownMap,
 } from "../util/check";
 import { DEFAULTS } from "./defaults";
@@ -40,7 +41,7 @@ import {
   SidecarNode,
   startOrderErrors,
 } from "./sidecar-start-order";
-import type { VolumeMount } from "./volumes";
+import { VOLUME_MOUNTS, type VolumeMount } from "./volumes";
 
 /** RFC 1123 label: lowercase letters, digits and inner hyphens, 1 to 63 characters [v2]. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -187,15 +188,7 @@ export class WorkloadSidecars {
     }
 
     const dependsOn = checkDependsOnList(owner, `${prop}.dependsOn`, input.name, input.dependsOn);
-    const volumes = isAbsent(input.volumes) ? [] : input.volumes;
-    if (isUnresolved(volumes) || !Array.isArray(volumes)) {
-      throw invalidProp(
-        owner,
-        `${prop}.volumes`,
-        "must be a list of volume mounts { path, volume }",
-        volumes,
-      );
-    }
+    const volumes = knownList(owner, `${prop}.volumes`, input.volumes, VOLUME_MOUNTS);
     const sidecar: CheckedSidecar = {
       prop,
       name: input.name,

@@ -6,14 +6,15 @@
  */
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { invalidProp, isAbsent, isUnresolved } from "../util/check";
+import { knownList } from "../util/check";
 import { RenderedValue } from "../util/rendered-value";
 import { PortlessContainer, renderPortlessContainer } from "./container";
 import { ContainerEnvironmentOptions } from "./environment";
 import { RuntimeSettings } from "./resources";
 import { SecretReference } from "./secrets";
 import { VolumeGrants } from "./volume-grants";
-import { Volume, VolumeMount } from "./volumes";
+import { MAIN_CONTAINER_NAME as MAIN } from "./sidecar-start-order";
+import { Volume, VOLUME_MOUNTS, VolumeMount } from "./volumes";
 import { WorkloadEnvironment } from "./workload-environment";
 import { WorkloadVolumes } from "./workload-volumes";
 
@@ -37,9 +38,6 @@ export interface SingleContainerOptions {
   readonly environment: ContainerEnvironmentOptions;
 }
 
-/** The key of the one container in {@link WorkloadVolumes}. */
-const MAIN = "main";
-
 /**
  * The one container of a workload that always runs in the second generation execution
  * environment (a job or a worker pool): every prop is checked at construction, before anything
@@ -60,18 +58,9 @@ export class SingleContainer {
     // No execution environment choice: jobs and worker pools always run in GEN2.
     this.volumes = new WorkloadVolumes({ owner: options.owner, scope: options.scope });
     this.volumes.addContainer(MAIN, options.label, options.memory);
-    const mounts = props.volumes;
-    if (!isAbsent(mounts)) {
-      if (isUnresolved(mounts) || !Array.isArray(mounts)) {
-        throw invalidProp(
-          options.owner,
-          "volumes",
-          "must be a list of volume mounts { path, volume } known at synth",
-          mounts,
-        );
-      }
-      mounts.forEach((mount, index) => this.volumes.mount(`volumes[${index}]`, MAIN, mount));
-    }
+    knownList(options.owner, "volumes", props.volumes, VOLUME_MOUNTS).forEach((mount, index) =>
+      this.volumes.mount(`volumes[${index}]`, MAIN, mount),
+    );
   }
 
   /** The container block (image, resources, environment, mounts; no port). */

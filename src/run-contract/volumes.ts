@@ -63,6 +63,9 @@ import type { VolumeSpec } from "./volume-spec";
 /**
  * A volume mounted into a container.
  */
+/** What a list of `VolumeMount`s is called in messages. @internal */
+export const VOLUME_MOUNTS = "volume mounts { path, volume }";
+
 export interface VolumeMount {
   /**
    * Where the volume appears in the container: an absolute, normalized path (no trailing `/`,

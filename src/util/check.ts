@@ -206,15 +206,22 @@ export function knownMap<T>(
 
 /**
  * A list prop (volumes, sidecars) whose items are read at synth: null and undefined are empty, a
- * token for the whole list or a value that is not a list is an error.
+ * token for the whole list or a value that is not a list is an error; `items` says what the list
+ * holds in that message, e.g. "volume mounts { path, volume }".
  * @internal
  */
-export function knownList<T>(owner: string, prop: string, value: T[] | undefined): T[] {
+export function knownList<T>(
+  owner: string,
+  prop: string,
+  value: T[] | undefined,
+  items?: string,
+): T[] {
   if (isAbsent(value)) {
     return [];
   }
   if (isUnresolved(value) || !Array.isArray(value)) {
-    throw invalidProp(owner, prop, "must be a list known at synth", value);
+    const what = items === undefined ? "a list" : `a list of ${items}`;
+    throw invalidProp(owner, prop, `must be ${what} known at synth`, value);
   }
   return value;
 }

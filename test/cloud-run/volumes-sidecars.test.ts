@@ -325,7 +325,7 @@ describe("volumes", () => {
     [
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       { volumes: { path: "/x" } as any },
-      `${OWNER}: invalid volumes: must be a list known at synth`,
+      `${OWNER}: invalid volumes: must be a list of volume mounts { path, volume } known at synth`,
     ],
   ])("invalid volumes: %j", (props, message) => {
     expect(() => service(props)).toThrow(message);
@@ -467,6 +467,12 @@ describe("sidecars", () => {
           memory: "128Mi",
         })),
       `${OWNER}: invalid sidecars[9]: is one sidecar too many: Cloud Run runs at most 10 containers per instance, the main (ingress) container included. Got: "s9"`,
+    ],
+    [
+      "volumes that are not a list",
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (_f, image) => [{ name: "a", image, volumes: { path: "/x" } as any }],
+      `${OWNER}: invalid sidecars[0].volumes: must be a list of volume mounts { path, volume } known at synth. Got: {"path":"/x"}`,
     ],
     [
       "an unknown dependsOn",

@@ -8,6 +8,7 @@
  */
 import * as posix from "path/posix";
 import { checkText, invalidProp, isUnresolved } from "../util/check";
+import { sanitizeName } from "../util/names";
 
 /** Paths where Cloud Run refuses volumes, with everything below them [storage] [nfs]. @internal */
 export const DISALLOWED_MOUNT_PATHS: readonly string[] = ["/dev", "/proc", "/sys"];
@@ -63,13 +64,7 @@ export function validateMountPath(owner: string, prop: string, value: string): v
  * @internal
  */
 export function volumeNameFromPath(path: string): string {
-  const name = path
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .slice(0, 63)
-    .replace(/-+$/, "");
-  return name === "" ? "volume" : name;
+  return sanitizeName(path, 63) || "volume";
 }
 
 /**

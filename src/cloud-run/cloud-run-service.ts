@@ -1,7 +1,6 @@
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { bindingId } from "../iam/binding-id";
 import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
@@ -19,14 +18,14 @@ import { resolveRuntime, RuntimeSettings } from "../run-contract/resources";
 import { validateScaling } from "../run-contract/scaling";
 import { SecretReference } from "../run-contract/secrets";
 import { workloadIdentity } from "../run-contract/service-account";
-import { validateTimeoutSeconds } from "../run-contract/timeouts";
+import { durationSeconds, validateTimeoutSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess } from "../run-contract/vpc-access";
 import { VolumeGrants } from "../run-contract/volume-grants";
 import { Volume } from "../run-contract/volumes";
 import { WorkloadEnvironment } from "../run-contract/workload-environment";
 import { SecurityPosture } from "../security/security-posture";
-import { checkConstant, checkProps, isUnresolved, ownerName } from "../util/check";
+import { checkConstant, checkProps, ownerName } from "../util/check";
 import { nonEmptyMap } from "../util/maps";
 import { CloudRunServiceOptions } from "./cloud-run-service-options";
 import { SidecarOptions } from "./sidecar-options";
@@ -208,7 +207,7 @@ export class CloudRunService extends Construct {
       deletionProtection: this.deletionProtection,
       template: {
         serviceAccount: this.serviceAccountEmail,
-        timeout: `${isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : timeoutSeconds}s`,
+        timeout: durationSeconds(timeoutSeconds),
         maxInstanceRequestConcurrency: runtime.concurrency,
         executionEnvironment: this.containers.volumes.executionEnvironment(),
         scaling: { minInstanceCount: minInstances, maxInstanceCount: maxInstances },

@@ -1,5 +1,5 @@
 import type { Container } from "@cdktf/provider-docker/lib/container";
-import { Annotations, Lazy, Token } from "cdktf";
+import { Annotations, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import type { ContainerImage } from "../image/container-image";
 import { dockerProviderFor } from "../image/docker-provider";
@@ -8,7 +8,14 @@ import { ContainerEnvironment } from "../run-contract/environment";
 import { resolveServiceName } from "../run-contract/metadata";
 import { MAIN, MultiContainer } from "../run-contract/multi-container";
 import { validatePort } from "../run-contract/ports";
-import { checkConstant, invalidProp, isUnresolved, knownMap, ownerName } from "../util/check";
+import {
+  checkConstant,
+  invalidProp,
+  isUnresolved,
+  knownMap,
+  numberText,
+  ownerName,
+} from "../util/check";
 import type { DockerLimits } from "./docker-settings";
 import {
   checkLocalImage,
@@ -281,11 +288,6 @@ function defaultContainerName(serviceName: string): string {
   return isUnresolved(serviceName) || loadDockerSettings().isValidContainerName(serviceName)
     ? serviceName
     : `${serviceName}-local`;
-}
-
-/** A number as text: plain digits, or a token string when only known at apply. */
-function numberText(value: number): string {
-  return isUnresolved(value) ? Token.asString(value) : String(value);
 }
 
 /**

@@ -4,8 +4,7 @@
  * Source: [quotas] https://cloud.google.com/run/quotas
  * @internal
  */
-import { Token } from "cdktf";
-import { checkInteger, isUnresolved } from "../util/check";
+import { checkInteger, numberText } from "../util/check";
 
 /** Request timeout 1–3600 seconds. [quotas], DESIGN §3. @internal */
 export function validateTimeoutSeconds(owner: string, value: number | undefined): void {
@@ -18,5 +17,5 @@ export function validateTimeoutSeconds(owner: string, value: number | undefined)
  * @internal
  */
 export function durationSeconds(value: number): string {
-  return `${isUnresolved(value) ? Token.asString(value) : value}s`;
+  return `${numberText(value)}s`;
 }

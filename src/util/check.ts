@@ -52,6 +52,14 @@ export function isUnresolved(value: unknown): boolean {
 }
 
 /**
+ * A number as text: plain digits, or the Terraform expression a number token stands for.
+ * @internal
+ */
+export function numberText(value: number): string {
+  return isUnresolved(value) ? Token.asString(value) : String(value);
+}
+
+/**
  * Describes a construct for error messages: `ClassName 'path/of/construct'`.
  * @internal
  */

@@ -3,8 +3,7 @@ import type { CloudRunV2JobIamMember } from "@cdktf/provider-google/lib/cloud-ru
 import type { CloudSchedulerJob } from "@cdktf/provider-google/lib/cloud-scheduler-job";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
-import { bindingId } from "../iam/binding-id";
-import { validateMember } from "../iam/members";
+import { MemberBindings, RUN_INVOKER_ROLE } from "../iam/member-bindings";
 import type { ContainerImage } from "../image/container-image";
 import { checkCloudRunImage, checkCommandLine } from "../run-contract/container";
 import { DEFAULTS } from "../run-contract/defaults";
@@ -28,7 +27,6 @@ import { nonEmptyMap } from "../util/maps";
 import { CloudRunJobProps } from "./cloud-run-job-props";
 import { JobScheduleOptions, scheduleJob } from "./job-schedule";
 
-const RUN_ROLE = "roles/run.invoker";
 const JOB_MARK = Symbol.for("cdktf-cloud-run.CloudRunJob");
 
 /**
@@ -98,17 +96,15 @@ export class CloudRunJob extends Construct {
   /** The image the tasks run. */
   public readonly image: ContainerImage;
 
-  private readonly owner: string;
   private readonly project?: string;
   private readonly container: SingleContainer;
-  private readonly runnerMembers = new Map<string, CloudRunV2JobIamMember>();
+  private readonly runnerBindings: MemberBindings<CloudRunV2JobIamMember>;
   private readonly postureSchedules: PostureSchedule[] = [];
 
   constructor(scope: Construct, id: string, props: CloudRunJobProps) {
     super(scope, id);
     Object.defineProperty(this, JOB_MARK, { value: true });
     const owner = ownerName("CloudRunJob", this.node.path);
-    this.owner = owner;
     checkProps(owner, props, "{ image, region, ... }");
 
     // --- image: pushed to Artifact Registry, non-root
@@ -208,6 +204,22 @@ export class CloudRunJob extends Construct {
       },
       lifecycle: { ignoreChanges: [...CLIENT_FIELDS] },
     });
+    this.runnerBindings = new MemberBindings(
+      this,
+      owner,
+      "grantRun member",
+      "Runner",
+      (id, member) => {
+        const { CloudRunV2JobIamMember: Member } = loadJobIamModule();
+        return new Member(this, id, {
+          project: this.resource.project,
+          location: this.resource.location,
+          name: this.resource.name,
+          role: RUN_INVOKER_ROLE,
+          member,
+        });
+      },
+    );
 
     this.container.bind(this.serviceAccountMember, props.project, this.resource);
 
@@ -239,7 +251,7 @@ export class CloudRunJob extends Construct {
 
   /** The members granted `roles/run.invoker` on the job, in the order granted. */
   public get runners(): string[] {
-    return [...this.runnerMembers.keys()];
+    return this.runnerBindings.members;
   }
 
   /** The names of the environment variables read from Secret Manager. */
@@ -288,20 +300,7 @@ export class CloudRunJob extends Construct {
    * @param member an IAM member, e.g. `serviceAccount:deployer@my-project.iam.gserviceaccount.com`
    */
   public grantRun(member: string): void {
-    validateMember(this.owner, "grantRun member", member);
-    const id = bindingId(this, "Runner", member);
-    if (this.runnerMembers.has(member) || this.node.tryFindChild(id) !== undefined) {
-      return;
-    }
-    const { CloudRunV2JobIamMember: Member } = loadJobIamModule();
-    const binding = new Member(this, id, {
-      project: this.resource.project,
-      location: this.resource.location,
-      name: this.resource.name,
-      role: RUN_ROLE,
-      member,
-    });
-    this.runnerMembers.set(member, binding);
+    this.runnerBindings.grant(member);
   }
 
   /**
@@ -323,10 +322,7 @@ export class CloudRunJob extends Construct {
         region: this.region,
         project: this.project,
         resource: this.resource,
-        grantRun: (member) => {
-          this.grantRun(member);
-          return this.runnerMembers.get(member)!;
-        },
+        grantRun: (member) => this.runnerBindings.grant(member),
       },
       id,
       options,

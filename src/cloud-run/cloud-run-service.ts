@@ -2,8 +2,8 @@ import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-servi
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
-import { bindingId } from "../iam/binding-id";
-import { PUBLIC_MEMBERS, validateMember } from "../iam/members";
+import { MemberBindings, RUN_INVOKER_ROLE } from "../iam/member-bindings";
+import { PUBLIC_MEMBERS } from "../iam/members";
 import type { ContainerImage } from "../image/container-image";
 import { checkCloudRunImage, RenderedContainer, renderContainer } from "../run-contract/container";
 import { DEFAULTS } from "../run-contract/defaults";
@@ -41,7 +41,6 @@ export interface CloudRunServiceProps extends CloudRunServiceOptions {
   readonly image: ContainerImage;
 }
 
-const INVOKER_ROLE = "roles/run.invoker";
 const SERVICE_MARK = Symbol.for("cdktf-cloud-run.CloudRunService");
 
 /**
@@ -96,9 +95,8 @@ export class CloudRunService extends Construct {
   /** Whether Terraform refuses to delete the service. */
   public readonly deletionProtection: boolean;
 
-  private readonly owner: string;
   private readonly environment: WorkloadEnvironment;
-  private readonly invokerMembers = new Map<string, CloudRunV2ServiceIamMember>();
+  private readonly invokerBindings: MemberBindings<CloudRunV2ServiceIamMember>;
   private readonly containers: MultiContainer;
   private readonly runtime: RuntimeSettings;
   private readonly startupCpuBoost?: boolean;
@@ -108,7 +106,6 @@ export class CloudRunService extends Construct {
     super(scope, id);
     Object.defineProperty(this, SERVICE_MARK, { value: true });
     const owner = ownerName("CloudRunService", this.node.path);
-    this.owner = owner;
     checkProps(owner, props, "{ image, region, ... }");
 
     // --- image: pushed to Artifact Registry, non-root
@@ -221,6 +218,20 @@ export class CloudRunService extends Construct {
           : undefined,
     });
 
+    this.invokerBindings = new MemberBindings(
+      this,
+      owner,
+      "grantInvoke member",
+      "Invoker",
+      (id, member) =>
+        new CloudRunV2ServiceIamMember(this, id, {
+          project: this.resource.project,
+          location: this.resource.location,
+          name: this.resource.name,
+          role: RUN_INVOKER_ROLE,
+          member,
+        }),
+    );
     this.environment.bind(this, this.serviceAccountMember, props.project, this.resource);
     this.containers.volumes.attachGrants(
       new VolumeGrants(
@@ -263,12 +274,12 @@ export class CloudRunService extends Construct {
    * `roles/run.invoker`).
    */
   public get isPublic(): boolean {
-    return [...this.invokerMembers.keys()].some((m) => PUBLIC_MEMBERS.includes(m));
+    return this.invokerBindings.members.some((m) => PUBLIC_MEMBERS.includes(m));
   }
 
   /** The members granted `roles/run.invoker` on the service, in the order granted. */
   public get invokers(): string[] {
-    return [...this.invokerMembers.keys()];
+    return this.invokerBindings.members;
   }
 
   /** The names of the environment variables read from Secret Manager. */
@@ -312,19 +323,7 @@ export class CloudRunService extends Construct {
    * `allUsers` makes the service public
    */
   public grantInvoke(member: string): void {
-    validateMember(this.owner, "grantInvoke member", member);
-    const id = bindingId(this, "Invoker", member);
-    if (this.invokerMembers.has(member) || this.node.tryFindChild(id) !== undefined) {
-      return;
-    }
-    const binding = new CloudRunV2ServiceIamMember(this, id, {
-      project: this.resource.project,
-      location: this.resource.location,
-      name: this.resource.name,
-      role: INVOKER_ROLE,
-      member,
-    });
-    this.invokerMembers.set(member, binding);
+    this.invokerBindings.grant(member);
   }
 
   /**

@@ -4,6 +4,7 @@
  * machine paths) and every list is sorted, so the same program gives the same report.
  * @internal
  */
+import { RUN_INVOKER_ROLE } from "../../iam/member-bindings";
 import { PUBLIC_MEMBERS } from "../../iam/members";
 import { PostureFinding } from "../posture-rule";
 import { PostureImage, PostureWorkload } from "../workload";
@@ -12,8 +13,6 @@ import { Grant } from "./grants";
 import { StackModel } from "./inspect";
 import { grantOn, RunKind, RunResource } from "./run-resources";
 import { POSTURE_RULES, holders, ruleLabel } from "./rules";
-
-const INVOKER_ROLE = "roles/run.invoker";
 
 /** Compares by UTF-16 code units: the same order on every machine and locale. */
 function byText(a: string, b: string): number {
@@ -152,7 +151,7 @@ function accessCells(
 }
 
 function serviceRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
-  const { publicMembers, members: invokers, other } = accessCells(model, run, INVOKER_ROLE);
+  const { publicMembers, members: invokers, other } = accessCells(model, run, RUN_INVOKER_ROLE);
   const access = accessCell(
     [...publicMembers, ...(run.invokerIamDisabled ? ["invoker_iam_disabled"] : [])],
     [membersLine("invokers", invokers), ...otherRolesLine(other)],
@@ -176,7 +175,7 @@ function schedulesCell(model: StackModel, r: TokenResolver, run: RunResource): s
 }
 
 function jobRow(model: StackModel, r: TokenResolver, run: RunResource): Row {
-  const { publicMembers, members: runners, other } = accessCells(model, run, INVOKER_ROLE);
+  const { publicMembers, members: runners, other } = accessCells(model, run, RUN_INVOKER_ROLE);
   const access = accessCell(publicMembers, [
     membersLine("runners", runners),
     ...otherRolesLine(other),

@@ -6,6 +6,7 @@
  */
 import { IConstruct } from "constructs";
 import { FindingSeverity } from "../../dockerfile/types";
+import { RUN_INVOKER_ROLE } from "../../iam/member-bindings";
 import { PUBLIC_MEMBERS, isDefaultServiceAccount } from "../../iam/members";
 import { defineRule, Rule, RuleFinding, RuleSpec, runRules } from "../../util/rule";
 import { PostureRule } from "../posture-rule";
@@ -61,7 +62,6 @@ function postureRule(
   });
 }
 
-const INVOKER_ROLE = "roles/run.invoker";
 const BASIC_ROLES = ["roles/owner", "roles/editor", "roles/viewer"];
 /** Roles that let the holder act as (or mint credentials for) a service account. @internal */
 export const IMPERSONATION_ROLES: readonly string[] = [
@@ -117,14 +117,14 @@ export const publicInvoker = postureRule({
       const service = run?.workload;
       const role = grant.role ?? "(a role only known at apply)";
       const who = publicMembers.join(" and ");
-      if (allowed(service) && grant.role === INVOKER_ROLE) {
+      if (allowed(service) && grant.role === RUN_INVOKER_ROLE) {
         continue;
       }
       let what: string;
       let fix: string;
       if (allowed(service)) {
-        what = `grants ${role} to ${who} on ${workloadName(service!)}: allowUnauthenticated makes a service public with ${INVOKER_ROLE} only.`;
-        fix = `grant public members nothing but ${INVOKER_ROLE}.`;
+        what = `grants ${role} to ${who} on ${workloadName(service!)}: allowUnauthenticated makes a service public with ${RUN_INVOKER_ROLE} only.`;
+        fix = `grant public members nothing but ${RUN_INVOKER_ROLE}.`;
       } else {
         const on =
           run !== undefined
@@ -135,8 +135,8 @@ export const publicInvoker = postureRule({
         what = `grants ${role} to ${who} on ${on}, so anyone can call it.`;
         fix =
           service !== undefined
-            ? `to make the service public on purpose, set allowUnauthenticated: true on it; otherwise grant ${INVOKER_ROLE} to specific principals (grantInvoke("serviceAccount:…")).`
-            : `grant ${INVOKER_ROLE} to specific principals, or create the service with CloudRunService and allowUnauthenticated: true.`;
+            ? `to make the service public on purpose, set allowUnauthenticated: true on it; otherwise grant ${RUN_INVOKER_ROLE} to specific principals (grantInvoke("serviceAccount:…")).`
+            : `grant ${RUN_INVOKER_ROLE} to specific principals, or create the service with CloudRunService and allowUnauthenticated: true.`;
       }
       found({
         construct: grant.construct,
@@ -155,7 +155,7 @@ export const publicInvoker = postureRule({
           construct: run.construct,
           subjects: [run.construct, ...(run.workload ? [run.workload.construct] : [])],
           what: `sets invoker_iam_disabled = true on ${runName(run)}: the IAM invoker check is off, so anyone can call it.`,
-          fix: `remove invoker_iam_disabled and grant ${INVOKER_ROLE} to specific principals, or use allowUnauthenticated: true to make the service public on purpose.`,
+          fix: `remove invoker_iam_disabled and grant ${RUN_INVOKER_ROLE} to specific principals, or use allowUnauthenticated: true to make the service public on purpose.`,
         });
       }
     }
@@ -184,7 +184,7 @@ function publicOnJobOrPool(
       ? runName(run)
       : `the Cloud Run ${job ? "job" : "worker pool"} ${quote(grant.target)}`;
   const consequence = job
-    ? grant.role === INVOKER_ROLE
+    ? grant.role === RUN_INVOKER_ROLE
       ? "so anyone can execute it"
       : "so anyone holds that role on it"
     : "so anyone holds that role on it";
@@ -197,7 +197,7 @@ function publicOnJobOrPool(
     ],
     what: `grants ${role} to ${publicMembers.join(" and ")} on ${on}, ${consequence}; a ${job ? "job" : "worker pool"} is never public on purpose.`,
     fix: job
-      ? `grant ${INVOKER_ROLE} on the job to specific principals (CloudRunJob.grantRun("serviceAccount:…"), or schedule() for a scheduled run).`
+      ? `grant ${RUN_INVOKER_ROLE} on the job to specific principals (CloudRunJob.grantRun("serviceAccount:…"), or schedule() for a scheduled run).`
       : "grant roles on the worker pool to specific principals only.",
   });
 }
@@ -242,8 +242,8 @@ export const privilegedServiceAccount = postureRule({
         found({
           construct: grant.construct,
           subjects: [grant.construct, entry.schedule.construct, entry.workload.construct],
-          what: `grants ${grant.role} on ${on} to the scheduler service account of ${workloadName(entry.workload)} (${entry.email ?? "its service account"}), which needs only ${INVOKER_ROLE} on that job.`,
-          fix: `leave the scheduler's account with ${INVOKER_ROLE} on its job only (what schedule() grants); never basic, admin or impersonation roles.`,
+          what: `grants ${grant.role} on ${on} to the scheduler service account of ${workloadName(entry.workload)} (${entry.email ?? "its service account"}), which needs only ${RUN_INVOKER_ROLE} on that job.`,
+          fix: `leave the scheduler's account with ${RUN_INVOKER_ROLE} on its job only (what schedule() grants); never basic, admin or impersonation roles.`,
         });
       }
     }

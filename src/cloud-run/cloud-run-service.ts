@@ -21,7 +21,6 @@ import { workloadIdentity } from "../run-contract/service-account";
 import { durationSeconds, validateTimeoutSeconds } from "../run-contract/timeouts";
 import { requireUniqueNames } from "../run-contract/unique-names";
 import { renderVpcAccess } from "../run-contract/vpc-access";
-import { VolumeGrants } from "../run-contract/volume-grants";
 import { Volume } from "../run-contract/volumes";
 import { WorkloadEnvironment } from "../run-contract/workload-environment";
 import { SecurityPosture } from "../security/security-posture";
@@ -232,14 +231,12 @@ export class CloudRunService extends Construct {
           member,
         }),
     );
-    this.environment.bind(this, this.serviceAccountMember, props.project, this.resource);
-    this.containers.volumes.attachGrants(
-      new VolumeGrants(
-        this,
-        this.serviceAccountMember,
-        this.resource,
-        this.environment.secretGrants,
-      ),
+    this.environment.bind(
+      this,
+      this.serviceAccountMember,
+      props.project,
+      this.resource,
+      this.containers.volumes,
     );
     if (props.allowUnauthenticated ?? false) {
       this.grantInvoke("allUsers");

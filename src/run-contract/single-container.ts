@@ -12,7 +12,6 @@ import { PortlessContainer, renderPortlessContainer } from "./container";
 import { ContainerEnvironmentOptions } from "./environment";
 import { RuntimeSettings } from "./resources";
 import { SecretReference } from "./secrets";
-import { VolumeGrants } from "./volume-grants";
 import { MAIN_CONTAINER_NAME as MAIN } from "./sidecar-start-order";
 import { Volume, VOLUME_MOUNTS, VolumeMount } from "./volumes";
 import { WorkloadEnvironment } from "./workload-environment";
@@ -87,10 +86,7 @@ export class SingleContainer {
    * volume needs, each grant a dependency of `resource`; later ones are granted when added.
    */
   public bind(member: string, project: string | undefined, resource: TerraformResource): void {
-    this.environment.bind(this.options.scope, member, project, resource);
-    this.volumes.attachGrants(
-      new VolumeGrants(this.options.scope, member, resource, this.environment.secretGrants),
-    );
+    this.environment.bind(this.options.scope, member, project, resource, this.volumes);
     this.bound = true;
   }
 

@@ -10,6 +10,8 @@ import { Construct } from "constructs";
 import { knownMap } from "../util/check";
 import { ContainerEnvironment, ContainerEnvironmentOptions } from "./environment";
 import { SecretAccessGrants, SecretReference } from "./secrets";
+import { VolumeGrants } from "./volume-grants";
+import type { WorkloadVolumes } from "./workload-volumes";
 
 /** The props a workload reads its environment from. @internal */
 export interface EnvironmentProps {
@@ -41,31 +43,25 @@ export class WorkloadEnvironment {
 
   /**
    * Once the workload's resource exists: grants `member` (its identity) access to every secret
-   * of `secrets` and adds those variables; later secrets are granted when added.
+   * of `secrets` and adds those variables, and what every volume of `volumes` needs (secret
+   * volumes share the secret grants); later secrets and volumes are granted when added. Each
+   * grant is a dependency of `resource`.
    */
   public bind(
     scope: Construct,
     member: string,
     project: string | undefined,
     resource: TerraformResource,
+    volumes: WorkloadVolumes,
   ): void {
-    this.grants = { scope, secrets: new SecretAccessGrants(scope, member, project, resource) };
+    const secrets = new SecretAccessGrants(scope, member, project, resource);
+    this.grants = { scope, secrets };
     const pending = this.pending;
     this.pending = [];
     for (const [name, ref] of pending) {
       this.addChecked(name, ref);
     }
-  }
-
-  /**
-   * The secret grants of the workload's identity (after {@link bind}), shared with what else
-   * reads secrets (secret volumes).
-   */
-  public get secretGrants(): SecretAccessGrants {
-    if (this.grants === undefined) {
-      throw new Error("WorkloadEnvironment: bind() must run before the secret grants are used");
-    }
-    return this.grants.secrets;
+    volumes.attachGrants(new VolumeGrants(scope, member, resource, secrets));
   }
 
   /** Adds a plain variable (the rules of `environment`). */

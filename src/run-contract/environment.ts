@@ -8,13 +8,12 @@
  * - [quotas] https://cloud.google.com/run/quotas
  * @internal
  */
-import { Annotations } from "cdktf";
 import { IConstruct } from "constructs";
 import { checkText, invalidProp, isUnresolved, matches } from "../util/check";
 import { C_IDENTIFIER } from "../util/names";
 import { RenderedValue } from "../util/rendered-value";
 import { DEFAULTS } from "./defaults";
-import { checkSecretReference, SecretReference } from "./secrets";
+import { checkSecretReference, SecretReference, warnLatestSecretVersion } from "./secrets";
 
 /** Names Cloud Run sets itself. [env], DESIGN §3 @internal */
 export const RESERVED_ENV_NAMES: readonly string[] = [
@@ -220,11 +219,7 @@ export class ContainerEnvironment {
   ): { readonly secret: string; readonly version: string } {
     const version = ref.version ?? DEFAULTS.secretVersion;
     if (version === "latest") {
-      Annotations.of(scope).addWarning(
-        `${this.owner}: secret environment variable ${name} reads version "latest" of ${ref.secret}: ` +
-          `pin a version number (e.g. version: "3") so that every instance reads the same value ` +
-          `and a rollback rolls the secret back too.`,
-      );
+      warnLatestSecretVersion(scope, this.owner, `secret environment variable ${name}`, ref.secret);
     }
     const secret = { secret: ref.secret, version };
     this.entries.push({ name, secret });

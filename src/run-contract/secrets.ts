@@ -10,8 +10,8 @@
  *             or New (case-insensitive) as an alias name.")
  */
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
-import { TerraformResource } from "cdktf";
-import { Construct } from "constructs";
+import { Annotations, TerraformResource } from "cdktf";
+import { Construct, IConstruct } from "constructs";
 import { bindingId } from "../iam/binding-id";
 import { checkText, invalidProp, isUnresolved } from "../util/check";
 import { dependencyOn } from "../util/depends-on";
@@ -50,6 +50,24 @@ const SECRET_RESERVED_ALIASES = ["latest", "new"];
  * (`projects/<project>/secrets/<id>`). Secret ids are 1–255 letters, digits, `_` or `-`.
  * @internal
  */
+/**
+ * Warns that `what` (e.g. "secret environment variable TOKEN") of `owner` reads version "latest"
+ * of `secret`.
+ * @internal
+ */
+export function warnLatestSecretVersion(
+  scope: IConstruct,
+  owner: string,
+  what: string,
+  secret: string,
+): void {
+  Annotations.of(scope).addWarning(
+    `${owner}: ${what} reads version "latest" of ${secret}: ` +
+      `pin a version number (e.g. version: "3") so that every instance reads the same value ` +
+      `and a rollback rolls the secret back too.`,
+  );
+}
+
 export function validateSecretName(owner: string, prop: string, secret: string): void {
   checkText(
     owner,

@@ -21,6 +21,7 @@ import {
   validateMountPath,
   volumeNameFromPath,
 } from "./mount-paths";
+import { warnLatestSecretVersion } from "./secrets";
 import { VolumeGrants } from "./volume-grants";
 import { describeKind, needsGen2, renderVolume, VolumeSpec } from "./volume-spec";
 import { Volume, VolumeMount } from "./volumes";
@@ -319,10 +320,11 @@ export class WorkloadVolumes {
     const scope = this.options.scope;
     const owner = this.options.owner;
     if (spec.kind === "secret" && !spec.versionGiven) {
-      Annotations.of(scope).addWarning(
-        `${owner}: the secret volume ${prop} at ${describeValue(path)} reads version "latest" of ${spec.secret}: ` +
-          `pin a version number (e.g. version: "3") so that every instance reads the same value ` +
-          `and a rollback rolls the secret back too.`,
+      warnLatestSecretVersion(
+        scope,
+        owner,
+        `the secret volume ${prop} at ${describeValue(path)}`,
+        spec.secret,
       );
     }
     if (spec.kind === "nfs" && !spec.readOnly) {

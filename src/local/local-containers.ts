@@ -13,12 +13,12 @@ import type { CheckedSidecar } from "../run-contract/sidecars";
 import { invalidProp } from "../util/check";
 import { dependencyOn } from "../util/depends-on";
 import type { DockerLimits } from "./docker-settings";
+import { LABEL_PREFIX } from "./labels";
 import type { LocalMounts } from "./local-mounts";
 import type { RestartPolicy } from "./restart-policy";
 
 /** Seconds between SIGTERM and SIGKILL when Cloud Run shuts an instance down. */
 const SHUTDOWN_GRACE_SECONDS = 10;
-const LABEL_PREFIX = "cdktf-cloud-run";
 
 /**
  * The hardening and lifecycle every container of a local service gets: the image's own user, an
@@ -161,15 +161,21 @@ export function createSidecarContainers(
   return containers;
 }
 
+/**
+ * The `K_*` variables Cloud Run sets in every container of a revision, as `NAME=value`.
+ * @internal
+ */
+export function contractEnv(serviceName: string, revision: string): string[] {
+  return [`K_SERVICE=${serviceName}`, `K_REVISION=${revision}`, `K_CONFIGURATION=${serviceName}`];
+}
+
 /** A sidecar's environment: Cloud Run's `K_*` variables (PORT is the ingress container's only). */
 function sidecarEnv(
   spec: { readonly serviceName: string; readonly revision: string },
   sidecar: CheckedSidecar,
 ): string[] {
   return [
-    `K_SERVICE=${spec.serviceName}`,
-    `K_REVISION=${spec.revision}`,
-    `K_CONFIGURATION=${spec.serviceName}`,
+    ...contractEnv(spec.serviceName, spec.revision),
     ...sidecar.environment.plain.map((entry) => `${entry.name}=${entry.value}`),
   ];
 }

@@ -8,18 +8,12 @@ import { ContainerEnvironment } from "../run-contract/environment";
 import { resolveServiceName } from "../run-contract/metadata";
 import { MAIN, MultiContainer } from "../run-contract/multi-container";
 import { validatePort } from "../run-contract/ports";
-import {
-  checkConstant,
-  invalidProp,
-  isUnresolved,
-  knownMap,
-  numberText,
-  ownerName,
-} from "../util/check";
+import { checkConstant, isUnresolved, knownMap, numberText, ownerName } from "../util/check";
 import type { DockerLimits } from "./docker-settings";
 import {
   checkLocalImage,
   containerLabels,
+  contractEnv,
   createSidecarContainers,
   hardening,
 } from "./local-containers";
@@ -106,16 +100,7 @@ export class LocalService extends Construct {
     });
 
     // --- image: non-root, as on Cloud Run (the user is never overridden here)
-    if (
-      props === undefined ||
-      props === null ||
-      props.image === undefined ||
-      props.image === null ||
-      typeof props.image.dockerfile?.assertNonRoot !== "function"
-    ) {
-      throw invalidProp(owner, "image", "is required: a ContainerImage", props?.image);
-    }
-    props.image.dockerfile.assertNonRoot(owner);
+    checkLocalImage(owner, "image", props?.image);
     this.image = props.image;
 
     // --- names
@@ -261,13 +246,11 @@ export class LocalService extends Construct {
   }
 
   private renderEnv(): string[] {
-    const contract = [
+    return [
       `PORT=${numberText(this.port)}`,
-      `K_SERVICE=${this.serviceName}`,
-      `K_REVISION=${this.revision}`,
-      `K_CONFIGURATION=${this.serviceName}`,
+      ...contractEnv(this.serviceName, this.revision),
+      ...this.environment.plain.map((entry) => `${entry.name}=${entry.value}`),
     ];
-    return [...contract, ...this.environment.plain.map((entry) => `${entry.name}=${entry.value}`)];
   }
 }
 

@@ -15,7 +15,9 @@ import { Construct } from "constructs";
 import { relativePath } from "../image/build-inputs";
 import type { MountEntry } from "../run-contract/workload-volumes";
 import type { Volume } from "../run-contract/volumes";
+import { describeKind } from "../run-contract/volume-spec";
 import { describeValue, isUnresolved } from "../util/check";
+import { LABEL_PREFIX } from "./labels";
 
 /** What the local volumes of one service need to know. @internal */
 export interface LocalVolumesOptions {
@@ -33,8 +35,6 @@ export interface LocalVolumesOptions {
   /** The size of an emptyDir without a size limit: Cloud Run's, half of all containers' memory. */
   readonly defaultSizeBytes: number;
 }
-
-const LABEL_PREFIX = "cdktf-cloud-run";
 
 /**
  * The Docker mounts of the containers of one local service. Each emptyDir becomes one Docker
@@ -75,7 +75,7 @@ export class LocalVolumes {
         case "nfs":
         case "cloudSql":
           this.warn(
-            `${this.options.owner}: ${entry.prop} (${describeKind(spec.kind)} at ${describeValue(entry.path)} of ${containerLabel}) ` +
+            `${this.options.owner}: ${entry.prop}, the ${describeKind(spec)} at ${describeValue(entry.path)} of ${containerLabel}, ` +
               `cannot be reproduced locally and is not mounted: ${LOCAL_ALTERNATIVE[spec.kind]}`,
           );
           break;
@@ -190,14 +190,6 @@ export class LocalVolumes {
   private warn(message: string): void {
     Annotations.of(this.options.scope).addWarning(message);
   }
-}
-
-function describeKind(kind: string): string {
-  return kind === "cloudStorage"
-    ? "a Cloud Storage volume"
-    : kind === "nfs"
-      ? "an NFS volume"
-      : "a Cloud SQL volume";
 }
 
 const LOCAL_ALTERNATIVE: { [kind: string]: string } = {

@@ -168,13 +168,13 @@ describe("volumes", () => {
     expect(containers(json).api.mounts).toBeUndefined();
     const text = warnings(stack).join("\n");
     expect(text).toContain(
-      `${OWNER}: volumes[0] (a Cloud Storage volume at "/assets" of the main container) cannot be reproduced locally and is not mounted: the local twin has no Cloud Storage FUSE`,
+      `${OWNER}: volumes[0], the Cloud Storage volume (bucket my-assets) at "/assets" of the main container, cannot be reproduced locally and is not mounted: the local twin has no Cloud Storage FUSE`,
     );
     expect(text).toContain(
-      `${OWNER}: volumes[1] (an NFS volume at "/share" of the main container) cannot be reproduced locally`,
+      `${OWNER}: volumes[1], the NFS volume (10.0.0.2:/x) at "/share" of the main container, cannot be reproduced locally`,
     );
     expect(text).toContain(
-      `${OWNER}: volumes[2] (a Cloud SQL volume at "/cloudsql" of the main container) cannot be reproduced locally`,
+      `${OWNER}: volumes[2], the Cloud SQL volume (p-1234:us-east1:db) at "/cloudsql" of the main container, cannot be reproduced locally`,
     );
   });
 

@@ -8,7 +8,6 @@ import type { ContainerMounts } from "@cdktf/provider-docker/lib/container";
 import { Annotations, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { ContainerImage } from "../image/container-image";
-import { parseMemory } from "../run-contract/resources";
 import type { WorkloadVolumes } from "../run-contract/workload-volumes";
 import { checkKnown, invalidProp, knownMap } from "../util/check";
 import type { LocalVolumes } from "./local-volumes";
@@ -50,8 +49,6 @@ export interface LocalMountsOptions {
   readonly image: ContainerImage;
   /** The mounts of the service's containers, checked with Cloud Run's rules. */
   readonly volumes: WorkloadVolumes;
-  /** The memory limits of all the service's containers (the main one and the sidecars). */
-  readonly memories: readonly string[];
 }
 
 /**
@@ -60,14 +57,9 @@ export interface LocalMountsOptions {
  * @internal
  */
 export class LocalMounts {
-  private readonly defaultSizeBytes: number;
   private localVolumes?: LocalVolumes;
 
-  constructor(private readonly options: LocalMountsOptions) {
-    const totalMemory = options.memories.reduce((sum, m) => sum + parseMemory(options.owner, m), 0);
-    // Cloud Run's size of an emptyDir without a size limit: half of all containers' memory.
-    this.defaultSizeBytes = Math.floor(totalMemory / 2);
-  }
+  constructor(private readonly options: LocalMountsOptions) {}
 
   /**
    * The Docker mounts of the container `key` of the service's volumes (`label` names it in
@@ -87,7 +79,9 @@ export class LocalMounts {
       serviceName: o.serviceName,
       secretFiles: o.secretFiles,
       uid: o.image.runtimeUser.uid,
-      defaultSizeBytes: this.defaultSizeBytes,
+      // Cloud Run's size of an emptyDir without a size limit (the memory limits are known here:
+      // Docker's limits need them).
+      defaultSizeBytes: o.volumes.defaultEmptyDirSizeBytes() ?? 0,
     });
     const mounts = this.localVolumes.mountsFor(entries, label);
     return mounts.length > 0 ? mounts : undefined;

@@ -162,7 +162,6 @@ export class LocalService extends Construct {
       secretFiles,
       image: props.image,
       volumes: containers.volumes,
-      memories: [memory, ...sidecars.map((s) => s.memory)],
     });
     const mainMounts = mounts.mountsFor(MAIN, "the main container");
     const readOnly = props.readOnlyRootFilesystem ?? true;

@@ -342,11 +342,10 @@ export class WorkloadVolumes {
    * as the memory of a container that mounts it.
    */
   private warnDefaultSizes(): void {
-    const total = this.totalMemoryBytes();
-    if (total === undefined) {
+    const defaultSize = this.defaultEmptyDirSizeBytes();
+    if (defaultSize === undefined) {
       return;
     }
-    const defaultSize = Math.floor(total / 2);
     for (const container of this.containers.values()) {
       const emptyDirs = new Map<Volume, MountEntry>();
       for (const m of container.mounts) {
@@ -380,14 +379,18 @@ export class WorkloadVolumes {
     }
   }
 
+  /**
+   * The size Cloud Run gives an in-memory volume without a size limit: half of the memory of all
+   * containers [in-memory]; undefined when a memory limit is a token.
+   */
+  public defaultEmptyDirSizeBytes(): number | undefined {
+    const total = this.totalMemoryBytes();
+    return total === undefined ? undefined : Math.floor(total / 2);
+  }
+
+  /** The memory limits of all containers added up; undefined when one is a token. */
   private totalMemoryBytes(): number | undefined {
-    let total = 0;
-    for (const c of this.containers.values()) {
-      if (c.memoryBytes === undefined) {
-        return undefined;
-      }
-      total += c.memoryBytes;
-    }
-    return total;
+    const sizes = [...this.containers.values()].map((c) => c.memoryBytes);
+    return sizes.includes(undefined) ? undefined : sizes.reduce((a, b) => a! + b!, 0);
   }
 }

@@ -96,21 +96,11 @@ export function checkDependsOnList(
 /**
  * The errors of a workload's start order: every `dependsOn` names the main container or a
  * sidecar; a sidecar another container waits for has a startup probe [sidecars]; no cycle (the
- * message shows it: `a → b → a`); at most {@link MAX_CONTAINERS} containers.
+ * message shows it: `a → b → a`). The container count is checked as sidecars are added.
  * @internal
  */
 export function startOrderErrors(owner: string, sidecars: readonly SidecarNode[]): string[] {
   const errors: string[] = [];
-  if (sidecars.length + 1 > MAX_CONTAINERS) {
-    errors.push(
-      invalidProp(
-        owner,
-        "sidecars",
-        `must be at most ${MAX_CONTAINERS - 1}: Cloud Run runs at most ${MAX_CONTAINERS} containers per instance, the main (ingress) container included`,
-        sidecars.map((s) => s.name),
-      ).message,
-    );
-  }
   const byName = new Map(sidecars.map((s) => [s.name, s]));
   const known = [MAIN_CONTAINER_NAME, ...byName.keys()];
   const unprobed = new Set<string>();

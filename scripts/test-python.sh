@@ -25,7 +25,7 @@ if [ "${#wheels[@]}" -ne 1 ]; then
   exit 1
 fi
 wheel="${wheels[0]}"
-if newer="$(find src package.json -newer "$wheel" -print -quit)" && [ -n "$newer" ]; then
+if newer="$(find src package.json README.md -newer "$wheel" -print -quit)" && [ -n "$newer" ]; then
   echo "test:python: $wheel is older than $newer; run npm run package first" >&2
   exit 1
 fi
